@@ -1,0 +1,35 @@
+# The two commands of the README: `make book` and `make test`.
+# Each creates .venv from requirements.txt (pinned) when it is missing or stale.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test chapter bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+## make book [DATA=path/to/real-file.dta]: execute changed chapters, build _build/html
+book: $(STAMP)
+	$(BIN)/python -m hukoumob.build $(if $(DATA),--data "$(DATA)")
+
+## make test: the whole test suite, including the end-to-end build of every chapter
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## make chapter NAME=03_mobility_tables PARAMS="name=value ...": re-run one chapter
+chapter: $(STAMP)
+	$(BIN)/python -m hukoumob.build --only $(NAME) $(foreach p,$(PARAMS),-p $(p)) $(if $(DATA),--data "$(DATA)")
+
+## make bench: print timings of the benchmarks in benchmarks/
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf _build results book/*.ipynb

@@ -1,0 +1,22 @@
+"""Where the book's inputs and outputs live, relative to the repository root.
+
+The root is found from this file's location (``src/hukoumob/paths.py``), so
+chapters and tests work from any working directory. ``HUKOUMOB_RESULTS`` may
+point the results folder elsewhere (tests use it to keep the tree clean).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+PUBLISHED = DATA / "published"
+REFERENCE = DATA / "reference"
+REPLICA = DATA / "replica"
+
+
+def results_dir() -> Path:
+    """Folder that receives ``results/<table>.csv`` (``$HUKOUMOB_RESULTS`` or ``results/``)."""
+    return Path(os.environ.get("HUKOUMOB_RESULTS", ROOT / "results"))

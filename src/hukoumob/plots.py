@@ -1,0 +1,130 @@
+"""Figures of the mobility chapters: alluvial flows and outflow heatmaps (Tables 3 and 4).
+
+Every function draws on a matplotlib Axes it is given (or makes a figure) and
+returns the figure, so chapters stay one line per figure. Titles are set by
+the caller and must say where the numbers come from.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+
+from .classes import SHORT
+from .schema import CLASSES
+
+#: One colour per class, used for fathers' classes in every figure.
+PALETTE = dict(zip(CLASSES, sns.color_palette("colorblind", len(CLASSES))))
+
+
+def _band(ax, x0: float, x1: float, left: tuple[float, float], right: tuple[float, float], colour, alpha: float) -> None:
+    """A flow band from the interval ``left`` at x0 to ``right`` at x1, with S-shaped edges."""
+    xm = (x0 + x1) / 2
+    (l0, l1), (r0, r1) = left, right
+    verts = [
+        (x0, l0), (xm, l0), (xm, r0), (x1, r0),
+        (x1, r1), (xm, r1), (xm, l1), (x0, l1), (x0, l0),
+    ]
+    codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
+             MplPath.LINETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4, MplPath.CLOSEPOLY]
+    ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour, edgecolor="none", alpha=alpha))
+
+
+def alluvial(counts: pd.DataFrame, ax: plt.Axes, title: str, gap: float = 0.012, min_label: float = 0.025) -> plt.Axes:
+    """Flow diagram of fathers' class (left) to sons' class (right).
+
+    ``counts`` is an origin x destination table of weighted counts; band
+    widths are shares of the panel's total, so two panels of different size
+    are comparable as distributions. Bands take the father's colour; sons'
+    blocks are grey, with the share of each class written beside it.
+    """
+    share = counts.reindex(index=list(CLASSES), columns=list(CLASSES)).to_numpy(float)
+    share = share / share.sum()
+    k = len(CLASSES)
+    span = 1.0 - gap * (k - 1)
+    out_tot, in_tot = share.sum(axis=1) * span, share.sum(axis=0) * span
+
+    def tops(totals):
+        pos, y = [], 1.0
+        for t in totals:
+            pos.append(y)
+            y -= t + gap
+        return np.array(pos)
+
+    left_top, right_top = tops(out_tot), tops(in_tot)
+    width, x0, x1 = 0.06, 0.0, 1.0
+    right_fill = right_top.copy()
+    for v, cls in enumerate(CLASSES):
+        y = left_top[v]
+        ax.add_patch(Rectangle((x0 - width, y - out_tot[v]), width, out_tot[v], color=PALETTE[cls]))
+        for q in range(k):
+            h = share[v, q] * span
+            if h <= 0:
+                continue
+            _band(ax, x0, x1, (y, y - h), (right_fill[q], right_fill[q] - h), PALETTE[cls], 0.55)
+            y -= h
+            right_fill[q] -= h
+    for side, top, tot, x, ha in ((0, left_top, out_tot, x0 - width - 0.02, "right"),
+                                  (1, right_top, in_tot, x1 + width + 0.02, "left")):
+        for i, cls in enumerate(CLASSES):
+            if side:
+                ax.add_patch(Rectangle((x1, top[i] - tot[i]), width, tot[i], color="0.45"))
+            if tot[i] / span >= min_label:
+                ax.text(x, top[i] - tot[i] / 2, f"{SHORT[cls]} {tot[i] / span:.0%}", ha=ha, va="center", fontsize=9)
+    ax.set_xlim(-0.45, 1.45)
+    ax.set_ylim(-0.02, 1.02)
+    ax.axis("off")
+    ax.text(x0 - width / 2, 1.05, "Father", ha="center", fontsize=10, weight="bold")
+    ax.text(x1 + width / 2, 1.05, "Son", ha="center", fontsize=10, weight="bold")
+    ax.set_title(title, fontsize=11, pad=18)
+    return ax
+
+
+def alluvial_pair(panels: dict[str, pd.DataFrame], suptitle: str) -> plt.Figure:
+    """Alluvial diagrams side by side, one per panel (for example urban vs rural origin)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 5.6))
+    for ax, (name, counts) in zip(np.atleast_1d(axes), panels.items()):
+        alluvial(counts, ax, name)
+    fig.suptitle(suptitle, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def outflow_heatmap(pct: pd.DataFrame, ax: plt.Axes, title: str, vmax: float = 80.0) -> plt.Axes:
+    """Outflow percentages (son rows x father columns) as an annotated heatmap, diagonal boxed.
+
+    The boxed diagonal cells are the sons who stayed in their father's class:
+    the immobility that Table 5's ``delta`` models.
+    """
+    cells = pct.reindex(index=list(CLASSES), columns=list(CLASSES)).astype(float)
+    labels = [SHORT[c] for c in CLASSES]
+    sns.heatmap(cells.to_numpy(), ax=ax, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=vmax,
+                cbar=False, linewidths=0.5, linecolor="white", xticklabels=labels, yticklabels=labels,
+                annot_kws={"fontsize": 9})
+    for i in range(len(CLASSES)):
+        ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="black", lw=2))
+    ax.set_xlabel("Father's class")
+    ax.set_ylabel("Son's class")
+    ax.set_title(title, fontsize=11)
+    ax.tick_params(axis="y", rotation=0)
+    return ax
+
+
+def outflow_heatmaps(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 2) -> plt.Figure:
+    """A grid of :func:`outflow_heatmap` panels sharing one colour scale, with a colour bar."""
+    n = len(panels)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 4.6 * nrows), squeeze=False)
+    for ax, (name, pct) in zip(axes.flat, panels.items()):
+        outflow_heatmap(pct, ax, name)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(suptitle, fontsize=12)
+    fig.tight_layout(rect=(0, 0, 0.93, 1))
+    cax = fig.add_axes((0.945, 0.15, 0.015, 0.7))
+    fig.colorbar(axes.flat[0].collections[0], cax=cax, label="Per cent of sons in the father's class")
+    return fig

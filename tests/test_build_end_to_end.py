@@ -1,0 +1,110 @@
+"""End-to-end: execute every chapter on the default data and build the HTML, in a copy of the repo.
+
+The copy (tracked and untracked, not ignored files) keeps the working tree
+clean; ``PYTHONPATH`` points the kernel at the copy's package.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from hukoumob import paths
+
+pytestmark = pytest.mark.slow
+
+
+def _copy_repo(dest: Path) -> Path:
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=paths.ROOT, capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    for rel in filter(None, listed):
+        src = paths.ROOT / rel
+        if src.is_file():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    return dest
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            h.update(str(f.relative_to(folder)).encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def _build(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(repo / "src"), "HUKOUMOB_RESULTS": str(repo / "results")}
+    return subprocess.run(
+        [sys.executable, "-m", "hukoumob.build", *args], cwd=repo, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    repo = _copy_repo(tmp_path_factory.mktemp("book"))
+    before = _digest(repo / "data")
+    first = _build(repo)
+    second = _build(repo)
+    return repo, before, first, second
+
+
+def test_every_chapter_executes_and_the_html_builds(built):
+    repo, _, first, _ = built
+    assert first.returncode == 0, first.stdout + first.stderr
+    chapters = sorted(p.stem for p in (repo / "notebooks").glob("[0-9][0-9]_*.md"))
+    assert chapters, "no chapters found"
+    for name in chapters:
+        assert (repo / "book" / f"{name}.ipynb").exists()
+        assert (repo / "_build" / "html" / "book" / f"{name}.html").exists()
+        assert f"{name}: done in" in first.stdout
+
+
+def test_chapters_write_results_that_match_the_contract(built):
+    repo, *_ = built
+    for table in ("table3", "table4"):
+        frame = pd.read_csv(repo / "results" / f"{table}.csv")
+        assert set(frame["source"]) == {"published_tables"}
+        assert len(frame) > 40
+
+
+def test_unchanged_rebuild_reexecutes_nothing(built):
+    _, _, _, second = built
+    assert second.returncode == 0, second.stderr
+    assert "executing" not in second.stdout
+    assert "unchanged, kept" in second.stdout
+
+
+def test_build_writes_nothing_under_data(built):
+    repo, before, *_ = built
+    assert _digest(repo / "data") == before
+
+
+def test_failing_chapter_names_itself_and_its_error(built):
+    repo, *_ = built
+    broken = repo / "notebooks" / "99_broken.md"
+    broken.write_text(
+        (repo / "notebooks" / "01_data_and_variables.md").read_text().split("# Data and variables")[0]
+        + "# Broken\n\n```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\nraise ValueError('boom here')\n```\n"
+    )
+    try:
+        run = _build(repo, "--only", "99_broken", "--no-html")
+    finally:
+        broken.unlink()
+    assert run.returncode == 1
+    assert "chapter 99_broken failed in code cell 2 (\"raise ValueError('boom here')\"): ValueError: boom here" in run.stderr
+    assert len(run.stderr.splitlines()) < 25
+    assert not (repo / "book" / "99_broken.ipynb").exists()
+
+
+def test_unknown_data_source_stops_before_executing(built):
+    repo, *_ = built
+    run = _build(repo, "--data", "replika", "--no-html")
+    assert run.returncode == 2
+    assert "replika" in run.stderr and "executing" not in run.stdout
