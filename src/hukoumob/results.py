@@ -147,12 +147,12 @@ _COLOURS = {"reproduced": "#d9f0d3", "within 1 SE": "#fee8b0", "differs": "#f4c7
 
 def style_comparison(comparison: pd.DataFrame, caption: str | None = None, decimals: int = 3):
     """A pandas Styler of :func:`compare`'s output: rows coloured by verdict, numbers rounded."""
-    shown = comparison.drop(columns=["bound"]).reset_index(drop=True)
+    shown = comparison.reset_index(drop=True)
     constant = [c for c in shown.columns if c != "verdict" and shown[c].nunique() == 1 and len(shown) > 1]
     if constant and caption:
         caption += " (" + ", ".join(f"{c}: {shown[c].iloc[0]}" for c in constant if shown[c].iloc[0] != "") + ")"
     shown = shown.drop(columns=constant)
-    num = ["published", "reproduced", "difference"]
+    num = ["published", "reproduced", "difference", "bound"]
 
     def colour(row: pd.Series) -> list[str]:
         return [f"background-color: {_COLOURS[row['verdict']]}"] * len(row)

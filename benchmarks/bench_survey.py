@@ -1,0 +1,105 @@
+"""Timing of hukoumob.survey on problems the size of the paper's.
+
+* a weighted OLS with 5 regressors and design SEs on n = 2,844 men in
+  200 PSUs / 100 strata (Table 2 size);
+* the four Table-2-like regressions (total, urban and rural domains, and a
+  model with one more regressor), design construction included;
+* a weighted logit with design SEs on n = 3,400 person-years (Table 6 size);
+* the three-way SE comparison of the aside.
+
+Prints the median wall time in milliseconds over ``--repeats`` runs and
+exits non-zero if the four regressions take 1 s or more (the target).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_survey.py [--repeats 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+from hukoumob.survey import SurveyDesign, compare_se, simulate_survey, svy_logit, svy_ols
+
+TARGET_MS = 1000.0
+
+
+def median_ms(fn, repeats: int) -> float:
+    """Median wall time of ``fn()`` in milliseconds (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def make_data(n_obs: int, seed: int):
+    """Simulated sample with 100 strata x 2 PSUs and two extra regressors."""
+    d = simulate_survey(100, 2, n_obs=n_obs, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    d["x4"] = rng.normal(size=len(d)) + 0.3 * d["x1"]
+    d["x5"] = rng.integers(0, 2, size=len(d)).astype(float)
+    return d
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=25)
+    args = parser.parse_args(argv)
+
+    men = make_data(2844, seed=1996)
+    years = make_data(3400, seed=1997)
+    x5 = ["x1", "x2", "x3", "x4", "x5"]
+    x4 = ["x1", "x2", "x4", "x5"]
+    design = SurveyDesign.from_frame(men, "stratum", "psu", "weight")
+    urban = (men["x3"] > 5).to_numpy()
+
+    def one_ols():
+        return svy_ols(men, "y", x5, design)
+
+    def table2():
+        d = SurveyDesign.from_frame(men, "stratum", "psu", "weight", lonely_psu="adjust")
+        return [
+            svy_ols(men, "y", x4, d),
+            svy_ols(men, "y", x4, d, domain=urban),
+            svy_ols(men, "y", x4, d, domain=~urban),
+            svy_ols(men, "y", x5, d),
+        ]
+
+    def logit():
+        d = SurveyDesign.from_frame(years, "stratum", "psu", "weight")
+        return svy_logit(years, "yb", x5, d)
+
+    def design_only():
+        return SurveyDesign.from_frame(men, "stratum", "psu", "weight")
+
+    def comparison():
+        return compare_se(men, "y", x5, design)
+
+    rows = [
+        ("design construction, n=2844, 200 PSUs / 100 strata", design_only),
+        ("OLS, 5 regressors + design SEs, n=2844", one_ols),
+        ("4 Table-2-like regressions (incl. design)", table2),
+        ("logit, 5 regressors + design SEs, n=3400", logit),
+        ("compare_se (design, cluster, plain), n=2844", comparison),
+    ]
+    results = {}
+    print(f"hukoumob.survey benchmark (median of {args.repeats} runs)")
+    for label, fn in rows:
+        results[label] = median_ms(fn, args.repeats)
+        print(f"  {label:<52s} {results[label]:8.2f} ms")
+    total = results["4 Table-2-like regressions (incl. design)"]
+    ok = total < TARGET_MS
+    print(f"target: 4 Table-2-like regressions < {TARGET_MS:.0f} ms: {'met' if ok else 'MISSED'} ({total:.1f} ms)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

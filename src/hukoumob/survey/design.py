@@ -1,0 +1,339 @@
+"""The sample design: strata, primary sampling units (PSUs) and weights.
+
+A :class:`SurveyDesign` is what Stata's ``svyset psu [pweight=weight],
+strata(stratum)`` and R's ``svydesign(ids=~psu, strata=~stratum,
+weights=~weight, nest=TRUE)`` declare: a stratified, clustered, weighted
+sample whose variance is estimated by Taylor linearisation under the
+with-replacement approximation for the PSUs (first-stage "ultimate cluster"
+variance, no finite-population correction).
+
+Conventions (all chosen to agree with R ``survey`` and Stata ``svy``):
+
+* PSUs are **nested in strata**: PSU ``3`` of stratum ``A`` and PSU ``3`` of
+  stratum ``B`` are different PSUs (R ``nest=TRUE``; Stata does this always).
+* Rows are aligned **by position** with the data passed to the estimators.
+* **Zero weights** are allowed and mean "not in the estimation sample, but
+  still part of the design". A zero-weight row contributes nothing to any
+  estimate or score, but its PSU still counts in the number of PSUs
+  :math:`n_h` of its stratum. This is exactly how R treats the rows that
+  ``subset(design, ...)`` (or ``svyglm(subset=)``) drops and how Stata's
+  ``svy, subpop()`` treats observations outside the subpopulation, so
+  domain (subpopulation) estimation is done by zeroing weights (see
+  :meth:`SurveyDesign.restrict`). The design degrees of freedom and the
+  detection of single-PSU strata only count PSUs and strata that hold at
+  least one row of positive weight, as R's ``degf()`` does (and Stata does
+  for subpopulations). Negative weights are an error.
+* Strata whose rows all have zero weight contribute nothing and are not
+  counted (as if R had dropped their rows with ``subset``).
+* The design df of R (:attr:`SurveyDesign.df`) and of Stata
+  (:attr:`SurveyDesign.df_stata`) differ only when a PSU of an
+  estimation-sample stratum has no positive-weight row (a domain, or zero
+  weights): R then leaves that PSU out of the count, Stata keeps it.
+
+References: Binder (1983), "On the variances of asymptotically normal
+estimators from complex surveys", *International Statistical Review* 51;
+Lumley (2004), "Analysis of complex survey samples", *Journal of Statistical
+Software* 9(8); StataCorp, *Stata Survey Data Reference Manual*
+("Variance estimation").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+#: Options for strata that hold a single PSU, named as R's
+#: ``options(survey.lonely.psu=)``. Stata's ``svyset, singleunit()``
+#: equivalents: ``missing`` ~ ``fail``, ``certainty`` = ``certainty``,
+#: ``centered`` = ``adjust``, ``scaled`` ~ ``average``.
+LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
+
+
+def _as_1d(values: Any, name: str) -> np.ndarray:
+    """Return ``values`` as a 1-D NumPy array, or raise naming ``name``."""
+    arr = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional; got an array of shape {arr.shape}")
+    return arr
+
+
+def _count_missing(arr: np.ndarray) -> int:
+    """Number of missing entries (NaN, None, NaT) in a 1-D array of any dtype."""
+    return int(pd.isna(arr).sum())
+
+
+def _check_weights(values: np.ndarray, n: int) -> np.ndarray:
+    """Validate sampling weights (numeric, finite, >= 0, not all zero); return floats."""
+    try:
+        w = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"weights must be numeric: {exc}") from None
+    if w.shape != (n,):
+        raise ValueError(f"weights has {w.size} values but the design has {n} rows")
+    k = int(np.isnan(w).sum())
+    if k:
+        raise ValueError(f"weights: {k} missing value(s) of {n}")
+    k = int((~np.isfinite(w)).sum())
+    if k:
+        raise ValueError(f"weights: {k} non-finite value(s) of {n}")
+    k = int((w < 0).sum())
+    if k:
+        raise ValueError(f"weights: {k} negative value(s) of {n}; sampling weights must be >= 0")
+    if not (w > 0).any():
+        raise ValueError(f"weights: all {n} weights are zero; nothing to estimate")
+    return w
+
+
+def check_lonely_psu(option: str) -> str:
+    """Validate a lonely-PSU option and return it."""
+    if option not in LONELY_PSU_OPTIONS:
+        raise ValueError(
+            f"lonely_psu={option!r} is not one of {', '.join(LONELY_PSU_OPTIONS)}"
+        )
+    return option
+
+
+class SurveyDesign:
+    """A stratified, clustered, weighted sample design (one-stage, with replacement).
+
+    Parameters
+    ----------
+    strata : array-like or None
+        Stratum label of each row. ``None`` means one stratum (an unstratified
+        cluster sample).
+    psu : array-like or None
+        PSU label of each row, nested in strata (labels may repeat across
+        strata). ``None`` means every row is its own PSU.
+    weights : array-like or None
+        Sampling (probability) weights, ``>= 0``. ``None`` means all ones.
+        Zero weights keep the row in the design but out of the estimation
+        sample (see the module docstring).
+    lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
+        What to do with strata holding a single PSU when computing a
+        variance (R ``options(survey.lonely.psu=)``); see
+        :func:`hukoumob.survey.linearization.design_meat`.
+
+    Raises
+    ------
+    ValueError
+        On mismatched lengths, missing design values, negative or
+        non-finite weights, all-zero weights, or an unknown ``lonely_psu``.
+
+    Examples
+    --------
+    >>> from hukoumob.survey import SurveyDesign, simulate_survey
+    >>> sim = simulate_survey()          # 10 strata x 4 PSUs x 15 rows
+    >>> d = SurveyDesign.from_frame(sim, strata="stratum", psu="psu", weights="weight")
+    >>> d
+    SurveyDesign(n=600, n_obs=600, strata=10, psu=40, df=30, lonely_psu='fail')
+    """
+
+    def __init__(
+        self,
+        strata: Any = None,
+        psu: Any = None,
+        weights: Any = None,
+        *,
+        lonely_psu: str = "fail",
+    ) -> None:
+        lengths = {}
+        arrays = {}
+        for name, values in (("strata", strata), ("psu", psu), ("weights", weights)):
+            if values is not None:
+                arrays[name] = _as_1d(values, name)
+                lengths[name] = len(arrays[name])
+        if not lengths:
+            raise ValueError("a SurveyDesign needs at least one of strata, psu or weights")
+        if len(set(lengths.values())) > 1:
+            detail = ", ".join(f"{k} has {v}" for k, v in lengths.items())
+            raise ValueError(f"design variables differ in length: {detail} values")
+        n = next(iter(lengths.values()))
+        if n == 0:
+            raise ValueError("the design has no rows")
+        for name, arr in arrays.items():
+            k = _count_missing(arr)
+            if k:
+                raise ValueError(f"{name}: {k} missing value(s) of {n}; design variables must be complete")
+
+        w = _check_weights(arrays["weights"], n) if "weights" in arrays else np.ones(n)
+
+        self.n: int = n
+        self.weights: np.ndarray = w
+        self.lonely_psu: str = check_lonely_psu(lonely_psu)
+        self.has_strata: bool = "strata" in arrays
+        self.has_psu: bool = "psu" in arrays
+        self.strata: np.ndarray = arrays.get("strata", np.zeros(n, dtype=int))
+        self.psu: np.ndarray = arrays.get("psu", np.arange(n))
+
+        # Integer codes: stratum of each row, nested PSU of each row, stratum of each PSU.
+        self.stratum_code, self.stratum_labels = pd.factorize(self.strata, sort=True)
+        psu_key = pd.MultiIndex.from_arrays([self.stratum_code, pd.factorize(self.psu, sort=True)[0]])
+        self.psu_code, psu_uniques = pd.factorize(psu_key, sort=True)
+        self.n_psu_total: int = len(psu_uniques)
+        self.psu_stratum: np.ndarray = psu_uniques.get_level_values(0).to_numpy()
+        #: sparse PSU-by-row indicator: ``indicator @ scores`` gives PSU totals
+        self.indicator = sparse.csr_matrix(
+            (np.ones(n), (self.psu_code, np.arange(n))), shape=(self.n_psu_total, n)
+        )
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def from_frame(
+        cls,
+        data: pd.DataFrame,
+        strata: str | None = None,
+        psu: str | None = None,
+        weights: str | None = None,
+        *,
+        lonely_psu: str = "fail",
+    ) -> "SurveyDesign":
+        """Build a design from columns of ``data`` (like ``svyset`` / ``svydesign``).
+
+        Parameters are column names; a missing column raises a ValueError
+        naming it.
+        """
+        cols = {"strata": strata, "psu": psu, "weights": weights}
+        missing = [c for c in cols.values() if c is not None and c not in data.columns]
+        if missing:
+            raise ValueError(f"design column(s) not in data: {', '.join(map(str, missing))}")
+        return cls(
+            strata=None if strata is None else data[strata],
+            psu=None if psu is None else data[psu],
+            weights=None if weights is None else data[weights],
+            lonely_psu=lonely_psu,
+        )
+
+    def with_weights(self, weights: Any) -> "SurveyDesign":
+        """The same strata and PSUs with other weights (validated as in the constructor)."""
+        new = object.__new__(SurveyDesign)
+        new.__dict__.update(self.__dict__)
+        new.weights = _check_weights(_as_1d(weights, "weights"), self.n)
+        return new
+
+    def with_lonely_psu(self, lonely_psu: str) -> "SurveyDesign":
+        """The same design with another single-PSU option."""
+        new = object.__new__(SurveyDesign)
+        new.__dict__.update(self.__dict__)
+        new.lonely_psu = check_lonely_psu(lonely_psu)
+        return new
+
+    def restrict(self, domain: Any) -> "SurveyDesign":
+        """Domain (subpopulation) design: weights set to zero outside ``domain``.
+
+        ``domain`` is a boolean array of the design's length (missing values
+        are an error). The whole design is kept, so PSU counts per stratum
+        are those of the full sample: R's ``subset(design, domain)`` and
+        Stata's ``svy, subpop(domain)``.
+        """
+        mask = _as_1d(domain, "domain")
+        if len(mask) != self.n:
+            raise ValueError(f"domain has {len(mask)} values but the design has {self.n} rows")
+        k = _count_missing(mask)
+        if k:
+            raise ValueError(f"domain: {k} missing value(s) of {self.n}")
+        if mask.dtype != bool:
+            uniq = set(pd.unique(mask).tolist())
+            if not uniq <= {0, 1}:
+                raise ValueError("domain must be boolean (or 0/1)")
+            mask = mask.astype(bool)
+        w = np.where(mask, self.weights, 0.0)
+        if not (w > 0).any():
+            raise ValueError("domain: no row of the domain has positive weight")
+        return self.with_weights(w)
+
+    # ------------------------------------------------------------------ counts
+    @property
+    def active(self) -> np.ndarray:
+        """Boolean mask of rows in the estimation sample (positive weight)."""
+        return self.weights > 0
+
+    @property
+    def n_obs(self) -> int:
+        """Number of rows with positive weight."""
+        return int(self.active.sum())
+
+    @property
+    def active_psus(self) -> np.ndarray:
+        """Boolean mask over PSUs: PSU holds at least one positive-weight row."""
+        return np.bincount(self.psu_code[self.active], minlength=self.n_psu_total) > 0
+
+    @property
+    def active_strata(self) -> np.ndarray:
+        """Boolean mask over strata: stratum holds at least one positive-weight row."""
+        return np.bincount(self.stratum_code[self.active], minlength=len(self.stratum_labels)) > 0
+
+    @property
+    def n_psu(self) -> int:
+        """Number of PSUs holding at least one positive-weight row."""
+        return int(self.active_psus.sum())
+
+    @property
+    def n_strata(self) -> int:
+        """Number of strata holding at least one positive-weight row."""
+        return int(self.active_strata.sum())
+
+    @property
+    def df(self) -> int:
+        """Design degrees of freedom #PSUs - #strata, counted as R ``degf()`` does.
+
+        Only PSUs and strata with at least one positive-weight row count.
+        With all weights positive this is also Stata's ``e(df_r)``; with zero
+        weights or a domain see :attr:`df_stata`.
+        """
+        return self.n_psu - self.n_strata
+
+    @property
+    def df_stata(self) -> int:
+        """Design degrees of freedom counted as Stata's ``svy`` does (as documented).
+
+        All PSUs, including those whose rows all have zero weight, of the
+        strata holding at least one positive-weight row, minus the number of
+        those strata. Stata keeps zero-weight observations in the estimation
+        sample (StataCorp FAQ "The svy command's handling of zero weights")
+        and, with ``subpop()``, omits only the strata without subpopulation
+        members. Equal to :attr:`df` when no PSU of an estimation-sample
+        stratum is entirely zero-weight. Not checked against Stata itself
+        (no Stata here).
+        """
+        return int(self.psus_per_stratum()[self.active_strata].sum()) - self.n_strata
+
+    def degrees_of_freedom(self, convention: str = "R") -> int:
+        """:attr:`df` (``convention="R"``) or :attr:`df_stata` (``"stata"``)."""
+        if convention == "R":
+            return self.df
+        if convention == "stata":
+            return self.df_stata
+        raise ValueError(f"convention={convention!r} is not 'R' or 'stata'")
+
+    def psus_per_stratum(self) -> np.ndarray:
+        """Number of PSUs (including zero-weight ones) in each stratum, by stratum code."""
+        return np.bincount(self.psu_stratum, minlength=len(self.stratum_labels))
+
+    def singleton_strata(self) -> list:
+        """Labels of estimation-sample strata that hold a single PSU."""
+        n_h = self.psus_per_stratum()
+        single = (n_h == 1) & self.active_strata
+        return list(self.stratum_labels[single])
+
+    def check_length(self, n: int, what: str = "data") -> None:
+        """Raise a ValueError unless ``what`` has as many rows as the design."""
+        if n != self.n:
+            raise ValueError(f"{what} has {n} rows but the design has {self.n}")
+
+    def __repr__(self) -> str:
+        return (
+            f"SurveyDesign(n={self.n}, n_obs={self.n_obs}, strata={self.n_strata}, "
+            f"psu={self.n_psu}, df={self.df}, lonely_psu={self.lonely_psu!r})"
+        )
+
+
+def design_df(design: SurveyDesign) -> int:
+    """Design degrees of freedom of ``design`` (#PSUs - #strata); see :attr:`SurveyDesign.df`."""
+    return design.df
+
+
+__all__: Sequence[str] = ["LONELY_PSU_OPTIONS", "SurveyDesign", "design_df", "check_lonely_psu"]

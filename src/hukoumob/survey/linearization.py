@@ -1,0 +1,227 @@
+"""The generic core: Taylor-linearised (sandwich) covariance for a survey design.
+
+Every design-based variance in the package goes through
+:func:`linearized_vcov`: means and proportions, weighted least squares,
+logistic regression, and the stereotype (multinomial) logit, whose score
+contributions are computed elsewhere. Given
+
+* ``scores``: the per-row score (estimating-function) contributions
+  :math:`u_i`, an ``n x p`` matrix **already multiplied by the weights**
+  (e.g. :math:`w_i x_i (y_i - \\hat\\mu_i)` for a GLM with canonical link);
+* ``bread``: the inverse of the weighted information (minus the Hessian of
+  the weighted pseudo-log-likelihood, or the derivative of the estimating
+  equations), :math:`B = (\\sum_i w_i \\partial u_i / \\partial\\theta)^{-1}`;
+* the design (strata :math:`h`, PSUs :math:`i` nested in strata),
+
+it returns
+
+.. math::
+
+    V = B \\Big[ \\sum_h \\frac{n_h}{n_h - 1}
+        \\sum_{i=1}^{n_h} (z_{hi} - \\bar z_h)(z_{hi} - \\bar z_h)^\\top \\Big] B,
+    \\qquad z_{hi} = \\sum_{k \\in \\text{PSU } hi} u_k,
+
+with :math:`n_h` the number of PSUs in stratum :math:`h` and
+:math:`\\bar z_h` their mean: Binder's (1983) linearisation with the
+with-replacement (ultimate cluster) approximation and no finite-population
+correction. This is Stata's ``svy`` linearised variance and R ``survey``'s
+``svyrecvar`` (Lumley 2004) for a one-stage design declared with
+``svydesign(ids=~psu, strata=~stratum, weights=~weight, nest=TRUE)``.
+
+Rows may be finer than the units that carry the scores (e.g. person x
+alternative rows of a conditional logit): only PSU totals :math:`z_{hi}`
+enter, so the scores may be given on any rows that nest in PSUs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .design import SurveyDesign, check_lonely_psu
+
+
+def _as_scores(scores: np.ndarray, design: SurveyDesign) -> np.ndarray:
+    """Validate ``scores`` against ``design`` and return an ``n x p`` float array."""
+    s = np.asarray(scores, dtype=float)
+    if s.ndim == 1:
+        s = s[:, None]
+    if s.ndim != 2:
+        raise ValueError(f"scores must be an n x p matrix; got shape {s.shape}")
+    design.check_length(s.shape[0], "scores")
+    bad = ~np.isfinite(s)
+    if bad.any():
+        rows = int(bad.any(axis=1).sum())
+        raise ValueError(f"scores: {rows} row(s) with non-finite values (NaN or inf)")
+    inactive = ~design.active
+    if inactive.any() and np.any(s[inactive] != 0):
+        rows = int(np.any(s[inactive] != 0, axis=1).sum())
+        raise ValueError(
+            f"scores: {rows} row(s) with zero weight have non-zero scores; scores must "
+            "already be multiplied by the weights"
+        )
+    return s
+
+
+def psu_totals(scores: np.ndarray, design: SurveyDesign) -> np.ndarray:
+    """PSU totals :math:`z_{hi}` of the score contributions, ``n_psu_total x p``.
+
+    Rows are PSU codes (``design.psu_code``); the stratum of PSU ``g`` is
+    ``design.psu_stratum[g]``.
+    """
+    s = _as_scores(scores, design)
+    return np.asarray(design.indicator @ s)
+
+
+def design_meat(
+    scores: np.ndarray,
+    design: SurveyDesign,
+    *,
+    lonely_psu: str | None = None,
+) -> np.ndarray:
+    """The "meat" :math:`\\sum_h n_h/(n_h-1) \\sum_i (z_{hi}-\\bar z_h)(z_{hi}-\\bar z_h)^\\top`.
+
+    Parameters
+    ----------
+    scores : (n, p) array
+        Weighted score contributions per row (zero on zero-weight rows).
+    design : SurveyDesign
+    lonely_psu : str, optional
+        Overrides ``design.lonely_psu`` for strata (of the estimation
+        sample) that hold a single PSU. As R's ``options(survey.lonely.psu=)``
+        for a one-stage design:
+
+        ``"fail"``
+            raise a ValueError naming the strata (R's and this package's
+            default; Stata reports missing standard errors).
+        ``"remove"``
+            the stratum contributes zero (R ``remove``).
+        ``"certainty"``
+            the PSU is a certainty unit and contributes zero (R
+            ``certainty``, Stata ``singleunit(certainty)``). For a one-stage
+            design this equals ``remove``; they differ only in multistage
+            designs, which this module does not handle.
+        ``"adjust"``
+            the single PSU total is centred at the grand mean of all PSU
+            totals, :math:`(z_{h1}-\\bar z)(z_{h1}-\\bar z)^\\top`, scale 1
+            (Stata ``singleunit(centered)``; R ``adjust``, which centres at
+            zero, the grand mean of scores that sum to zero as estimating
+            equations do at the estimate).
+        ``"average"``
+            the singleton strata get the average contribution of the other
+            strata: the sum over strata with two or more PSUs is multiplied
+            by (#strata / #strata with two or more PSUs) (R ``average``).
+
+    Returns
+    -------
+    (p, p) ndarray
+    """
+    option = check_lonely_psu(lonely_psu or design.lonely_psu)
+    z = psu_totals(scores, design)
+    p = z.shape[1]
+    n_strata = len(design.stratum_labels)
+    in_sample = design.active_strata                      # by stratum code
+    n_h = design.psus_per_stratum().astype(float)         # all PSUs of the stratum
+    h_of_psu = design.psu_stratum
+    keep = in_sample[h_of_psu]                            # PSUs of in-sample strata
+    single = (n_h == 1) & in_sample
+
+    if single.any() and option == "fail":
+        labels = list(design.stratum_labels[single])
+        shown = ", ".join(map(str, labels[:20])) + (" ..." if len(labels) > 20 else "")
+        raise ValueError(
+            f"{len(labels)} stratum/strata with a single PSU: {shown}. The variance is not "
+            "defined there; choose lonely_psu='remove', 'certainty', 'adjust' or 'average' "
+            "(R options(survey.lonely.psu=), Stata svyset singleunit())"
+        )
+
+    # Centre each PSU total at its stratum mean; scale n_h / (n_h - 1).
+    sums = np.zeros((n_strata, p))
+    np.add.at(sums, h_of_psu, z)
+    means = sums / np.maximum(n_h, 1.0)[:, None]
+    centred = z - means[h_of_psu]
+    multi_psu = keep & ~single[h_of_psu]
+    scale = np.zeros(len(z))
+    nh_psu = n_h[h_of_psu]
+    scale[multi_psu] = nh_psu[multi_psu] / (nh_psu[multi_psu] - 1.0)
+    meat = (centred * scale[:, None]).T @ centred
+
+    if single.any():
+        psu_single = keep & single[h_of_psu]
+        if option == "adjust":
+            grand = z[keep].mean(axis=0)
+            d = z[psu_single] - grand
+            meat = meat + d.T @ d
+        elif option == "average":
+            n_in = int(in_sample.sum())
+            n_ok = n_in - int(single.sum())
+            if n_ok == 0:
+                raise ValueError(
+                    "lonely_psu='average': every stratum holds a single PSU, there is "
+                    "nothing to average"
+                )
+            meat = meat * (n_in / n_ok)
+        # "remove" and "certainty": contribute zero.
+    return meat
+
+
+def linearized_vcov(
+    scores: np.ndarray,
+    bread: np.ndarray,
+    design: SurveyDesign,
+    *,
+    lonely_psu: str | None = None,
+) -> np.ndarray:
+    """Design-based (Taylor-linearised) covariance :math:`V = B\\,M\\,B^\\top`.
+
+    Parameters
+    ----------
+    scores : (n, p) array
+        Per-row score contributions already multiplied by the weights; rows
+        aligned with ``design``.
+    bread : (p, p) array
+        Inverse of the weighted information (Hessian) matrix. For a mean it
+        is ``1 / sum(w)``; for weighted least squares ``inv(X' W X)``; for a
+        logit ``inv(X' W diag(mu (1 - mu)) X)``.
+    design : SurveyDesign
+    lonely_psu : str, optional
+        Overrides ``design.lonely_psu``; see :func:`design_meat`.
+
+    Returns
+    -------
+    (p, p) ndarray
+        The linearised covariance matrix. Its degrees of freedom are
+        ``design.df`` (#PSUs - #strata).
+
+    Notes
+    -----
+    Method: Binder (1983); Stata ``svy`` linearised variance estimator;
+    R ``survey::svyrecvar`` (Lumley 2004). For cluster-robust and
+    model-based alternatives see :mod:`hukoumob.survey.compare`.
+
+    Examples
+    --------
+    The weighted mean of ``y``: score :math:`w_i (y_i - \\bar y)`, bread
+    :math:`1 / \\sum w_i` (R ``svymean`` gives the same 0.2403):
+
+    >>> import numpy as np
+    >>> from hukoumob.survey import SurveyDesign, linearized_vcov, simulate_survey
+    >>> sim = simulate_survey()
+    >>> design = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> y, w = sim["y"].to_numpy(), design.weights
+    >>> ybar = np.average(y, weights=w)
+    >>> V = linearized_vcov(w * (y - ybar), np.array([[1 / w.sum()]]), design)
+    >>> round(float(np.sqrt(V[0, 0])), 4)
+    0.2403
+    """
+    b = np.atleast_2d(np.asarray(bread, dtype=float))
+    meat = design_meat(scores, design, lonely_psu=lonely_psu)
+    p = meat.shape[0]
+    if b.shape != (p, p):
+        raise ValueError(f"bread must be {p} x {p} to match the scores; got shape {b.shape}")
+    if not np.isfinite(b).all():
+        raise ValueError("bread has non-finite entries")
+    v = b @ meat @ b.T
+    return (v + v.T) / 2.0
+
+
+__all__ = ["linearized_vcov", "design_meat", "psu_totals"]
