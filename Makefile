@@ -23,7 +23,7 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## make chapter NAME=03_mobility_tables PARAMS="name=value ...": re-run one chapter
+## make chapter NAME=04_mobility_tables PARAMS="name=value ...": re-run one chapter
 chapter: $(STAMP)
 	$(BIN)/python -m hukoumob.build --only $(NAME) $(foreach p,$(PARAMS),-p $(p)) $(if $(DATA),--data "$(DATA)")
 

@@ -4,7 +4,7 @@ Usage (what ``make book`` and ``make chapter`` run)::
 
     python -m hukoumob.build                      # every chapter, then the HTML
     python -m hukoumob.build --data path/file.dta # the same on the real survey file
-    python -m hukoumob.build --only 03_mobility_tables -p some_param=2
+    python -m hukoumob.build --only 04_mobility_tables -p some_param=2
     python -m hukoumob.build --no-html            # execute chapters only
 
 A chapter is re-executed only when its content hash changes: the hash covers
