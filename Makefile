@@ -33,3 +33,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf _build results book/*.ipynb
+
+## make replica [CALIBRATE=1]: regenerate data/replica/men.csv from data/replica/params.json (re-fit them first with CALIBRATE=1)
+.PHONY: replica
+replica: $(STAMP)
+	$(BIN)/python -m hukoumob.replica $(if $(CALIBRATE),--calibrate)

@@ -1,0 +1,84 @@
+"""Timing of Table 2 (hukoumob.attainment) on a data set the size of the paper's (2,844 men).
+
+* all four Table 2 models with design SEs (``table2_rows``: validation,
+  design construction, Model 1 urban / rural / total, Model 2 total, tidy
+  rows), for the residence split and for the hukou split;
+* Table 1 (``table1_rows``);
+* the SE aside (``se_comparison``: design, cluster and plain SEs).
+
+Runs on the synthetic replica when ``data/replica/men.csv`` and
+``hukoumob.records`` exist, otherwise on 2,844 men drawn from
+``attainment.simulate_attainment`` (100 PSUs in 50 strata). Prints the
+median wall time in milliseconds over ``--repeats`` runs and exits non-zero
+if one call of ``table2_rows`` takes 1 s or more (the target).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_attainment.py [--repeats 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+
+from hukoumob import attainment
+
+TARGET_MS = 1000.0
+N_MEN = 2844
+
+
+def median_ms(fn, repeats: int) -> float:
+    """Median wall time of ``fn()`` in milliseconds (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def load_men():
+    """The replica's men if available, else 2,844 simulated men; returns (men, label)."""
+    try:
+        from hukoumob.records import load_records
+
+        men = load_records("replica")
+        return men, f"synthetic replica ({len(men):,} men)"
+    except Exception:  # the replica is optional for a timing run
+        sim = attainment.simulate_attainment(men_per_psu=15, seed=1996)
+        keep = np.random.default_rng(1996).choice(len(sim), N_MEN, replace=False)
+        men = sim.iloc[np.sort(keep)].reset_index(drop=True)
+        return men, f"simulated stand-in ({len(men):,} men)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=25)
+    args = parser.parse_args(argv)
+
+    men, label = load_men()
+    rows = [
+        ("Table 2, 4 models + design SEs, residence split", lambda: attainment.table2_rows(men, "residence")),
+        ("Table 2, 4 models + design SEs, hukou split", lambda: attainment.table2_rows(men, "hukou")),
+        ("Table 1, 3 groups", lambda: attainment.table1_rows(men)),
+        ("SE aside: design, cluster and plain SEs", lambda: attainment.se_comparison(men)),
+    ]
+    results = {}
+    print(f"hukoumob.attainment benchmark on the {label} (median of {args.repeats} runs)")
+    for name, fn in rows:
+        results[name] = median_ms(fn, args.repeats)
+        print(f"  {name:<52s} {results[name]:8.2f} ms")
+    worst = max(results[name] for name, _ in rows[:2])
+    ok = worst < TARGET_MS
+    print(f"target: all Table 2 models < {TARGET_MS:.0f} ms: {'met' if ok else 'MISSED'} ({worst:.1f} ms)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,437 @@
+"""Model specification and validated data for the Table 5 models.
+
+The model (paper, equation 4; equations 1-3 are special cases) is, for son's
+class ``q``, a reference class ``r``, father's class ``v`` and covariates::
+
+    log P(Y=q | x, t, v) / P(Y=r | x, t, v)
+        = (a_q - a_r)
+        + (phi_q - phi_r) * [ sum_k b_k x_k + (mu_0 + sum_t mu_t t_t) * phi_v ]
+        + delta * (1[q = v] - 1[r = v])
+
+with the *same* scores ``phi`` for origins and destinations (quasi-RC II,
+equation 3), ``sum(phi) = 0`` and ``sum(phi**2) = 1``. Models 1, 2 and 3a of
+Table 5 have no ``x`` (``b``) and no ``t`` (``mu_t``); Model 3b has one ``t``
+(hukou change); Model 3c has two ``t`` (hukou change, schooling) and three
+``x`` (schooling, hukou change, their product).
+
+Data enter as *records*: record ``i`` has an origin ``v_i``, a row of
+nonnegative weighted counts ``C[i, q]`` over the ``J`` destinations, and
+covariate rows ``x_i`` and ``t_i``. An individual is a record whose count row
+is its case weight in the column of its destination; an origin x destination
+table is ``J`` records, one per origin row, without covariates. Both therefore
+go through the same likelihood ``sum_i sum_q C[i, q] log P(q | record i)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..schema import CLASSES
+from .errors import MobilityInputError
+
+
+@dataclass(frozen=True)
+class ParamLayout:
+    """Positions of the parameter blocks in the full parameter vector.
+
+    The full ("model") vector is ``(a[0..J-1], phi[0..J-1], delta, mu0,
+    mu_t[0..T-1], b[0..K-1])``. ``a[ref]`` is fixed at zero and ``phi`` is
+    normalised (sum 0, sum of squares 1), so the vector has three more
+    entries than there are free parameters (see :mod:`.fit`).
+    """
+
+    categories: tuple[str, ...]
+    t_names: tuple[str, ...]
+    x_names: tuple[str, ...]
+    ref: int
+    sign_ref: int
+
+    @property
+    def J(self) -> int:
+        """Number of classes."""
+        return len(self.categories)
+
+    @property
+    def T(self) -> int:
+        """Number of covariates acting on the association (``mu_t``)."""
+        return len(self.t_names)
+
+    @property
+    def K(self) -> int:
+        """Number of covariates acting through the scores (``b_k``)."""
+        return len(self.x_names)
+
+    @property
+    def p(self) -> int:
+        """Length of the full parameter vector."""
+        return 2 * self.J + 2 + self.T + self.K
+
+    @property
+    def a(self) -> slice:
+        """Slice of the intercepts ``a_q`` (eq. 1; omitted from Table 5)."""
+        return slice(0, self.J)
+
+    @property
+    def phi(self) -> slice:
+        """Slice of the class scores ``phi`` (Table 5 Panel A)."""
+        return slice(self.J, 2 * self.J)
+
+    @property
+    def delta(self) -> int:
+        """Index of the immobility parameter ``delta`` (Panel B)."""
+        return 2 * self.J
+
+    @property
+    def mu0(self) -> int:
+        """Index of the overall association ``mu_0`` (Panel C)."""
+        return 2 * self.J + 1
+
+    @property
+    def mu_t(self) -> slice:
+        """Slice of the association-by-covariate effects ``mu_t`` (eq. 4, Panel C)."""
+        return slice(2 * self.J + 2, 2 * self.J + 2 + self.T)
+
+    @property
+    def b(self) -> slice:
+        """Slice of the stereotype covariate effects ``b_k`` (eq. 1, Panel D)."""
+        return slice(2 * self.J + 2 + self.T, self.p)
+
+    @property
+    def n_free(self) -> int:
+        """Number of free parameters: ``(J-1)`` intercepts, ``(J-2)`` scores,
+        ``delta``, ``mu0``, the ``mu_t`` and the ``b``."""
+        return (self.J - 1) + (self.J - 2) + 2 + self.T + self.K
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the entries of the full parameter vector."""
+        c = self.categories
+        return (
+            [f"a:{k}" for k in c]
+            + [f"phi:{k}" for k in c]
+            + ["delta", "mu0"]
+            + [f"mu:{k}" for k in self.t_names]
+            + [f"b:{k}" for k in self.x_names]
+        )
+
+
+@dataclass(frozen=True)
+class MobilityData:
+    """Validated records for the likelihood (see the module docstring).
+
+    Build with :meth:`from_table` or :meth:`from_records`; do not fill the
+    fields by hand.
+    """
+
+    counts: np.ndarray  # (n, J) nonnegative weighted counts
+    origin: np.ndarray  # (n,) int in 0..J-1
+    x: np.ndarray  # (n, K)
+    t: np.ndarray  # (n, T)
+    layout: ParamLayout
+    kind: str  # "table" or "records"
+    n_persons: float  # unweighted number of persons (paper's N / J)
+    totals: np.ndarray = field(repr=False)  # (n,) row sums of counts
+    origin_onehot: np.ndarray = field(repr=False)  # (n, J)
+    const: "_Constants" = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "const", _Constants.build(self))
+
+    @property
+    def n(self) -> int:
+        """Number of records (origin rows for a table, persons otherwise)."""
+        return self.counts.shape[0]
+
+    @property
+    def sum_weights(self) -> float:
+        """Total weighted count."""
+        return float(self.totals.sum())
+
+    def table(self) -> np.ndarray:
+        """The weighted origin x destination table implied by the records."""
+        return self.origin_onehot.T @ self.counts
+
+    # ------------------------------------------------------------------ builders
+    @classmethod
+    def from_table(
+        cls,
+        table,
+        categories: Sequence[str] | None = None,
+        *,
+        ref: str | int | None = None,
+        sign_ref: str | int | None = None,
+        n_persons: float | None = None,
+    ) -> "MobilityData":
+        """Records from a weighted origin x destination table.
+
+        Parameters
+        ----------
+        table
+            ``J x J`` array (or DataFrame) of nonnegative weighted counts, rows
+            = father's class (origin ``v``), columns = son's class
+            (destination ``q``), both in the order of ``categories``.
+            Non-integer counts are allowed (the paper's weighted Tables 3-4).
+        categories
+            Class labels in row/column order; default
+            :data:`hukoumob.schema.CLASSES` when ``J == 6``, else ``"0".."J-1"``.
+        ref
+            The destination whose intercept is fixed at 0 (default: the last
+            category, ``farm``).
+        sign_ref
+            The category whose score is made negative (default: the last
+            category, ``farm``: the paper reports ``phi_farm < 0``).
+        n_persons
+            Unweighted number of persons behind the table, used only for the
+            paper's ``N`` (persons x alternatives). Default: the table total.
+        """
+        if isinstance(table, pd.DataFrame):
+            if categories is None:
+                categories = [str(c) for c in table.index]
+            table = table.to_numpy()
+        try:
+            arr = np.asarray(table, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise MobilityInputError(f"table is not numeric: {exc}") from None
+        if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
+            raise MobilityInputError(
+                f"table must be a square origin x destination array; got shape {arr.shape}"
+            )
+        J = arr.shape[0]
+        if J < 3:
+            raise MobilityInputError(f"need at least 3 classes for the scores; got {J}")
+        cats = _categories(categories, J)
+        _check_counts(arr, "table")
+        if np.any(arr.sum(axis=1) <= 0):
+            bad = [cats[i] for i in np.flatnonzero(arr.sum(axis=1) <= 0)]
+            raise MobilityInputError(f"table has empty origin row(s): {bad}")
+        if np.any(arr.sum(axis=0) <= 0):
+            bad = [cats[i] for i in np.flatnonzero(arr.sum(axis=0) <= 0)]
+            raise MobilityInputError(
+                f"table has empty destination column(s) {bad}: their intercepts would be -inf"
+            )
+        layout = ParamLayout(cats, (), (), _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref"))
+        origin = np.arange(J)
+        total = float(arr.sum())
+        return cls(
+            counts=arr.copy(),
+            origin=origin,
+            x=np.zeros((J, 0)),
+            t=np.zeros((J, 0)),
+            layout=layout,
+            kind="table",
+            n_persons=total if n_persons is None else float(n_persons),
+            totals=arr.sum(axis=1),
+            origin_onehot=np.eye(J),
+        )
+
+    @classmethod
+    def from_records(
+        cls,
+        origin,
+        destination,
+        *,
+        x=None,
+        t=None,
+        weights=None,
+        categories: Sequence[str] | None = None,
+        x_names: Sequence[str] | None = None,
+        t_names: Sequence[str] | None = None,
+        ref: str | int | None = None,
+        sign_ref: str | int | None = None,
+    ) -> "MobilityData":
+        """Records from individual data.
+
+        Parameters
+        ----------
+        origin, destination
+            Father's and son's class per person: labels from ``categories``
+            or integer codes ``0..J-1``.
+        x
+            Covariates acting through the scores (``b_k`` of equations 1 and
+            4; Table 5 Panel D): ``(n, K)`` array or DataFrame (names from its
+            columns), or None.
+        t
+            Covariates acting on the association (``mu_t`` of equation 4;
+            Table 5 Panel C): ``(n, T)`` array or DataFrame, or None.
+        weights
+            Case weights (nonnegative, finite); default 1.
+        categories, ref, sign_ref
+            As in :meth:`from_table`.
+        x_names, t_names
+            Covariate names when ``x`` / ``t`` are plain arrays.
+        """
+        J = len(categories) if categories is not None else len(CLASSES)
+        cats = _categories(categories, J)
+        v = _codes(origin, cats, "origin")
+        y = _codes(destination, cats, "destination")
+        n = v.shape[0]
+        if y.shape[0] != n:
+            raise MobilityInputError(
+                f"origin has {n} records but destination has {y.shape[0]}"
+            )
+        if n == 0:
+            raise MobilityInputError("no records")
+        X, xn = _covariates(x, n, x_names, "x")
+        Tm, tn = _covariates(t, n, t_names, "t")
+        if weights is None:
+            w = np.ones(n)
+        else:
+            w = np.asarray(weights, dtype=float).reshape(-1)
+            if w.shape[0] != n:
+                raise MobilityInputError(f"weights has {w.shape[0]} entries for {n} records")
+            _check_counts(w, "weights")
+        onehot = np.eye(J)[v]
+        C = np.eye(J)[y] * w[:, None]
+        tab = onehot.T @ C
+        if np.any(tab.sum(axis=1) <= 0):
+            bad = [cats[i] for i in np.flatnonzero(tab.sum(axis=1) <= 0)]
+            raise MobilityInputError(f"no (positively weighted) records with origin {bad}")
+        if np.any(tab.sum(axis=0) <= 0):
+            bad = [cats[i] for i in np.flatnonzero(tab.sum(axis=0) <= 0)]
+            raise MobilityInputError(
+                f"no (positively weighted) records with destination {bad}: "
+                "their intercepts would be -inf"
+            )
+        layout = ParamLayout(
+            cats, tn, xn, _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref")
+        )
+        return cls(
+            counts=C,
+            origin=v,
+            x=X,
+            t=Tm,
+            layout=layout,
+            kind="records",
+            n_persons=float(n),
+            totals=w.copy(),
+            origin_onehot=onehot,
+        )
+
+
+@dataclass(frozen=True)
+class _Constants:
+    """Plain integers and arrays reused by every likelihood evaluation."""
+
+    J: int
+    T: int
+    K: int
+    p: int
+    n: int
+    delta: int
+    mu0: int
+    mu_t0: int
+    b0: int
+    eye: np.ndarray
+    is_table: bool
+    #: fixed part of the Jacobian of eta (intercept and diagonal columns),
+    #: kept for small record sets only (tables); see likelihood._jacobian_eta
+    jac_template: np.ndarray | None
+
+    @classmethod
+    def build(cls, data: "MobilityData") -> "_Constants":
+        L = data.layout
+        J, T, K = L.J, L.T, L.K
+        return cls(
+            J=J, T=T, K=K, p=L.p, n=data.counts.shape[0],
+            delta=2 * J, mu0=2 * J + 1, mu_t0=2 * J + 2, b0=2 * J + 2 + T,
+            eye=np.eye(J),
+            is_table=bool(data.counts.shape[0] == J and np.array_equal(data.origin, np.arange(J))),
+            jac_template=cls._template(data) if data.counts.shape[0] * J * L.p <= 4000 else None,
+        )
+
+    @staticmethod
+    def _template(data: "MobilityData") -> np.ndarray:
+        L = data.layout
+        J, n = L.J, data.counts.shape[0]
+        D = np.zeros((n, J, L.p))
+        D[:, :, :J] = np.eye(J)
+        D[:, :, 2 * J] = data.origin_onehot
+        return D
+
+
+# ---------------------------------------------------------------------- helpers
+def _categories(categories, J: int) -> tuple[str, ...]:
+    if categories is None:
+        cats = tuple(CLASSES) if J == len(CLASSES) else tuple(str(i) for i in range(J))
+    else:
+        cats = tuple(str(c) for c in categories)
+    if len(cats) != J:
+        raise MobilityInputError(f"{len(cats)} category labels for {J} classes")
+    if len(set(cats)) != J:
+        raise MobilityInputError(f"category labels are not unique: {cats}")
+    return cats
+
+
+def _index(which, cats: tuple[str, ...], what: str) -> int:
+    if which is None:
+        return len(cats) - 1
+    if isinstance(which, (int, np.integer)) and not isinstance(which, bool):
+        if not 0 <= which < len(cats):
+            raise MobilityInputError(f"{what}={which} is out of range for {len(cats)} classes")
+        return int(which)
+    if str(which) not in cats:
+        raise MobilityInputError(f"{what}={which!r} is not one of {cats}")
+    return cats.index(str(which))
+
+
+def _check_counts(arr: np.ndarray, what: str) -> None:
+    if not np.all(np.isfinite(arr)):
+        raise MobilityInputError(f"{what} contains non-finite values (nan or inf)")
+    if np.any(arr < 0):
+        raise MobilityInputError(f"{what} contains negative values")
+
+
+def _codes(values, cats: tuple[str, ...], what: str) -> np.ndarray:
+    vals = np.asarray(values)
+    if vals.ndim != 1:
+        vals = vals.reshape(-1)
+    if vals.dtype.kind in "iu":
+        codes = vals.astype(np.intp)
+    elif vals.dtype.kind == "f":
+        if not np.all(np.isfinite(vals)) or np.any(vals != np.round(vals)):
+            raise MobilityInputError(f"{what} has non-integer numeric codes")
+        codes = vals.astype(np.intp)
+    else:
+        lookup = {c: i for i, c in enumerate(cats)}
+        try:
+            codes = np.fromiter((lookup[str(val)] for val in vals), dtype=np.intp, count=len(vals))
+        except KeyError as exc:
+            raise MobilityInputError(
+                f"{what} has label {exc.args[0]!r} that is not one of {cats}"
+            ) from None
+    if codes.size and (codes.min() < 0 or codes.max() >= len(cats)):
+        raise MobilityInputError(f"{what} codes must lie in 0..{len(cats) - 1}")
+    return codes
+
+
+def _covariates(values, n: int, names, what: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    if values is None:
+        if names:
+            raise MobilityInputError(f"{what}_names given without {what}")
+        return np.zeros((n, 0)), ()
+    if isinstance(values, pd.Series):
+        values = values.to_frame()
+    if isinstance(values, pd.DataFrame):
+        if names is None:
+            names = [str(c) for c in values.columns]
+        values = values.to_numpy(dtype=float)
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or arr.shape[0] != n:
+        raise MobilityInputError(f"{what} has shape {arr.shape}; expected ({n}, k)")
+    if not np.all(np.isfinite(arr)):
+        raise MobilityInputError(f"{what} contains non-finite values (nan or inf)")
+    k = arr.shape[1]
+    if names is None:
+        names = [f"{what}{j}" for j in range(k)]
+    names = tuple(str(s) for s in names)
+    if len(names) != k:
+        raise MobilityInputError(f"{len(names)} {what}_names for {k} columns")
+    if len(set(names)) != k:
+        raise MobilityInputError(f"{what}_names are not unique: {names}")
+    return arr, names
