@@ -48,7 +48,7 @@ def load_men():
     try:
         from hukoumob.records import load_records
 
-        men = load_records("replica")
+        men = load_records("replica").men
         return men, f"synthetic replica ({len(men):,} men)"
     except Exception:  # the replica is optional for a timing run
         sim = attainment.simulate_attainment(men_per_psu=15, seed=1996)

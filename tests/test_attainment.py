@@ -369,3 +369,18 @@ def test_birth_year_is_given_in_two_digits_as_printed():
     mixed.loc[0, "birth_year"] = 1940
     with pytest.raises(att.AttainmentDataError, match="birth_year: 1 four-digit and 5 two-digit"):
         att.table1_rows(mixed)
+
+
+def test_runs_on_the_replica_when_present():
+    records = pytest.importorskip("hukoumob.records")
+    try:
+        men = records.load_records("replica").men
+    except Exception as err:  # the replica file is built separately
+        pytest.skip(f"replica not available: {err}")
+    t1 = att.table1_rows(men)
+    t2 = att.table2_rows(men)
+    assert t1["value"].notna().all() and t2["value"].notna().all()
+    assert cell(t1, "N", "unweighted_n", "national") == len(men)
+    assert cell(t1, "birth_year", "mean", "national") < 100  # two digits, as printed
+    comp = results.compare("table2", t2.assign(source="replica"))
+    assert len(comp) == (load_published("table2")["model"] != "us1962").sum()

@@ -74,9 +74,11 @@ def test_chapters_write_results_that_match_the_contract(built):
     assert {"table3.csv", "table4.csv"} <= {f.name for f in written}
     for file in written:
         frame = pd.read_csv(file)
-        assert set(frame["source"]) <= set(SOURCES), file.name
         if file.stem in SCHEMAS:
+            assert set(frame["source"]) <= set(SOURCES), file.name
             assert not frame.duplicated([*SCHEMAS[file.stem].keys, "source"]).any(), file.name
+    countries = pd.read_csv(repo / "results" / "comparison_countries.csv")
+    assert list(countries.columns) == ["country", "term", "value"]
     for table in ("table3", "table4"):
         frame = pd.read_csv(repo / "results" / f"{table}.csv")
         assert (frame["source"] == "published_tables").sum() > 40

@@ -8,6 +8,7 @@ message naming the file and what is wrong with it.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -34,11 +35,20 @@ def load_published(table: str, *, corrected: bool = True, path: Path | None = No
     ``data/published/errata.csv`` are replaced by their corrections and a
     boolean ``erratum`` column marks them; with ``corrected=False`` the values
     are exactly as printed. ``path`` overrides the file (used by tests).
+    Files are read once per process (and again when they change); each call
+    returns a fresh copy, so callers may modify it.
     """
-    schema = SCHEMAS[table] if table in SCHEMAS else None
-    if schema is None:
-        published_path(table)  # raises with the list of known tables
     file = Path(path) if path is not None else published_path(table)
+    stamp = file.stat().st_mtime_ns if file.exists() else None
+    errata = paths.PUBLISHED / "errata.csv"
+    errata_stamp = errata.stat().st_mtime_ns if corrected and errata.exists() else None
+    return _load(table, corrected, file, stamp, errata_stamp).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _load(table: str, corrected: bool, file: Path, _stamp, _errata_stamp) -> pd.DataFrame:
+    """Uncached body of :func:`load_published` (the stamps only key the cache)."""
+    schema = SCHEMAS[table]
     frame = _read_csv(file)
     frame = validate(frame, schema, file)
     frame["erratum"] = False
