@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,11 @@ class Chapter:
     def executed(self) -> Path:
         return BOOK / f"{self.name}.ipynb"
 
+    @property
+    def reads_results(self) -> bool:
+        """Back matter (``9x_*``) runs after the paper's chapters and reads ``results/``."""
+        return self.name.startswith("9")
+
 
 def chapters(only: list[str] | None = None) -> list[Chapter]:
     """The chapters in ``notebooks/`` in file-name order (optionally only those named)."""
@@ -86,10 +92,17 @@ def shared_digest() -> str:
 
 
 def chapter_digest(chapter: Chapter, shared: str) -> str:
-    """Content hash of one chapter run: its source, the shared digest and its parameters."""
+    """Content hash of one chapter run: its source, the shared digest and its parameters.
+
+    Back-matter chapters (``9x_*``, such as the reproducibility report) read
+    what the other chapters wrote to ``results/``, so that enters their hash.
+    """
     h = hashlib.sha256(shared.encode())
     h.update(chapter.source.read_bytes())
     h.update(json.dumps(chapter.params, sort_keys=True, default=str).encode())
+    if chapter.reads_results:
+        for f in sorted(paths.results_dir().glob("*.csv")):
+            h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
 
@@ -186,7 +199,7 @@ def run_chapters(todo: list[Chapter], force: bool = False) -> None:
     shared = shared_digest()
     known = json.loads(HASHES.read_text()) if HASHES.exists() else {}
     for i, chapter in enumerate(todo, 1):
-        digest = chapter_digest(chapter, shared)
+        digest = chapter_digest(chapter, shared)  # computed here: earlier chapters may have changed results/
         label = f"[{i}/{len(todo)}] {chapter.name}"
         if not force and known.get(chapter.name) == digest and chapter.executed.exists():
             print(f"{label}: unchanged, kept", flush=True)
@@ -197,6 +210,17 @@ def run_chapters(todo: list[Chapter], force: bool = False) -> None:
         HASHES.parent.mkdir(parents=True, exist_ok=True)
         HASHES.write_text(json.dumps(known, indent=1, sort_keys=True))
         print(f"{label}: done in {seconds:.1f} s", flush=True)
+
+
+def archive_results() -> Path:
+    """Zip every ``results/*.csv`` into ``book/results.zip``, which the book offers as a download."""
+    target = BOOK / "results.zip"
+    files = sorted(paths.results_dir().glob("*.csv"))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in files:
+            info = zipfile.ZipInfo(f"results/{f.name}", date_time=(2026, 1, 1, 0, 0, 0))
+            archive.writestr(info, f.read_bytes(), zipfile.ZIP_DEFLATED)
+    return target
 
 
 def build_html(strict: bool = True) -> float:
@@ -253,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run_chapters(todo, force=args.force)
         if not args.no_html:
+            archive_results()
             build_html()
     except ChapterError as err:
         print(f"error: {err}", file=sys.stderr)
