@@ -16,9 +16,22 @@ as in Table 6:
   interaction is not identified in the paper's data).
 
 The four models of Table 6 are nested; :data:`MODEL_TERMS` lists them.
+
+Two layers. The core (:func:`at_risk`, :func:`person_years`,
+:func:`design_matrix`, :func:`fit_table6`) is also what the replica's
+generator uses, so its dating rules are those of the replica. The checked
+layer used by the book: :func:`check_histories` / :func:`build_person_years`
+(bad-input rules with counts, censoring at exit), :func:`fit_models` (the
+four logits with design SEs, the population a domain of the whole sample,
+separation reported instead of fitted), :func:`table6_rows` (with the
+footnote letters of :func:`sig_letter`), :func:`predicted_hazard` and
+:func:`cumulative_entry` (the chapter's figures, drawn by
+:mod:`hukoumob.hazard_plots`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -113,3 +126,314 @@ def fit_table6(py: pd.DataFrame, models=("model1", "model2", "model3", "model4")
             term = "constant" if name in ("_cons", "const", "constant", "(Intercept)") else name
             rows += [(m, term, "est", float(b)), (m, term, "se", float(s))]
     return pd.DataFrame(rows, columns=["model", "term", "statistic", "value"])
+
+
+# ============================================================================
+# Checked construction of the person-year file, the four models with their
+# footnote letters, predictions (Table 6 of Wu and Treiman 2007)
+# ============================================================================
+#
+# Dating rules (the paper leaves them open; :func:`person_years` applies them
+# and the replica's generator uses the same function, so the two agree):
+#
+# * the clock starts in the year of entry into the labour force, which is
+#   itself a year at risk (experience 0); a first job in agriculture is an
+#   event in that year;
+# * an educational level counts from the calendar year in which it is reached
+#   (``year_<level> <= year``): a man who completes senior high school in the
+#   year at risk is at senior-high level in that year;
+# * party membership counts only from the year after joining
+#   (``party_join_year < year``): "political status prior to the move";
+# * hukou change is the man's status in 1996, constant over his years at risk
+#   (as the paper defines it; it is therefore known only at the end);
+# * the last year at risk is the year of the first move into agriculture
+#   (event), else 1996 or, where the file has ``labor_force_exit_year``, the
+#   year of exit if earlier (right-censored; an event after exit is not seen).
+
+#: Rules applied to the histories before expansion, in this order; a man is
+#: counted under the first rule that removes him.
+HISTORY_RULES: dict[str, str] = {
+    "overlapping_spells": "the same man (id) has more than one history row, so his years at risk would "
+                          "overlap: all his rows are removed",
+    "missing_entry_year": "labour-force entry year missing: the clock cannot start; the man is removed",
+    "missing_event_year": "in agriculture in 1996 but no year of the first move into agriculture: "
+                          "the event cannot be placed; the man is removed",
+    "missing_level_year": "highest educational level known but the year it was reached is missing: "
+                          "his time-varying education cannot be dated; the man is removed",
+    "missing_party_year": "party member in 1996 with no year of joining: his time-varying party "
+                          "membership cannot be dated; the man is removed",
+    "exit_before_entry": "year of leaving the labour force before the year of entry; the man is removed",
+    "event_before_entry": "first move into agriculture dated before entry into the labour force: he was "
+                          "never at risk as the paper defines it; removed (or, with "
+                          "early_event='at_entry', the event is moved to the entry year and he is kept)",
+}
+LEVELS = ("primary", "junior_hs", "senior_hs", "vocational", "college")
+
+
+def _naive_spell(df: pd.DataFrame) -> np.ndarray:
+    """Years from entry to the first of event / exit / 1996, inclusive (0 if negative, NaN without entry)."""
+    entry = pd.to_numeric(df["labor_force_entry_year"], errors="coerce").to_numpy(float)
+    last = np.full(len(df), float(LAST_YEAR))
+    farm = pd.to_numeric(df["farm_entry_year"], errors="coerce").to_numpy(float)
+    last = np.where(np.isfinite(farm), np.minimum(last, farm), last)
+    if "labor_force_exit_year" in df.columns:
+        ex = pd.to_numeric(df["labor_force_exit_year"], errors="coerce").to_numpy(float)
+        last = np.where(np.isfinite(ex), np.minimum(last, ex), last)
+    return np.clip(last - entry + 1, 0, None)
+
+
+def check_histories(men: pd.DataFrame, early_event: str = "drop") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply :data:`HISTORY_RULES` to the histories of Table 6's population.
+
+    Returns ``(clean, report)``: ``clean`` the men of :func:`at_risk` whose
+    histories can be expanded (with ``farm_entry_year`` moved to the entry
+    year for early events if ``early_event="at_entry"``); ``report`` one row
+    per rule with ``rule``, ``action``, ``men`` and ``person_years`` (the
+    person-years those men would have contributed: entry to event / exit /
+    1996; NaN where the entry year is unknown), then a ``kept`` row. Nothing
+    is dropped without appearing in the report.
+    """
+    if early_event not in ("drop", "at_entry"):
+        raise ValueError("early_event must be 'drop' or 'at_entry'")
+    pop = men[at_risk(men)].copy()
+    spell = pd.Series(_naive_spell(pop), index=pop.index)
+    removed = pd.Series(False, index=pop.index)
+    rows = []
+
+    def rule(name, mask, action="removed"):
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=pop.index) & ~removed
+        py = spell[mask]
+        rows.append({"rule": name, "action": action, "men": int(mask.sum()),
+                     "person_years": float(py.sum()) if mask.any() and py.notna().all() else (np.nan if mask.any() else 0.0),
+                     "description": HISTORY_RULES[name]})
+        return mask
+
+    ident = pop["id"] if "id" in pop.columns else pd.Series(pop.index, index=pop.index)
+    removed |= rule("overlapping_spells", ident.duplicated(keep=False))
+    entry = pd.to_numeric(pop["labor_force_entry_year"], errors="coerce")
+    farm = pd.to_numeric(pop["farm_entry_year"], errors="coerce")
+    removed |= rule("missing_entry_year", entry.isna())
+    removed |= rule("missing_event_year", (pop["son_class"] == "farm") & farm.isna())
+    miss_level = pd.Series(False, index=pop.index)
+    if "educ_level" in pop.columns:
+        for lev in LEVELS[1:]:
+            miss_level |= (pop["educ_level"] == lev) & pd.to_numeric(pop[f"year_{lev}"], errors="coerce").isna()
+    removed |= rule("missing_level_year", miss_level)
+    removed |= rule("missing_party_year", (pop["party_member"] == 1) & pd.to_numeric(pop["party_join_year"], errors="coerce").isna())
+    if "labor_force_exit_year" in pop.columns:
+        ex = pd.to_numeric(pop["labor_force_exit_year"], errors="coerce")
+        removed |= rule("exit_before_entry", ex < entry)
+    else:
+        rule("exit_before_entry", np.zeros(len(pop), bool))
+    early = farm < entry
+    if early_event == "drop":
+        removed |= rule("event_before_entry", early)
+    else:
+        moved = rule("event_before_entry", early, action="event moved to entry year")
+        pop.loc[moved, "farm_entry_year"] = pop.loc[moved, "labor_force_entry_year"]
+    clean = pop[~removed].copy()
+    report = pd.DataFrame(rows)
+    report.loc[len(report)] = {"rule": "kept", "action": "expanded", "men": len(clean),
+                               "person_years": float(_naive_spell(clean).sum()), "description": "men whose histories are expanded"}
+    return clean, report
+
+
+@dataclass
+class PersonYears:
+    """Table 6's person-year file with its construction report.
+
+    ``data``: one row per man and year at risk (:func:`person_years` columns);
+    ``report``: :func:`check_histories`' table; ``men``: the whole men file
+    (the sample design, for domain estimation); ``population``: ids (index) of
+    the men expanded.
+    """
+
+    data: pd.DataFrame
+    report: pd.DataFrame
+    men: pd.DataFrame
+    population: pd.Index
+
+
+def build_person_years(men: pd.DataFrame, early_event: str = "drop") -> PersonYears:
+    """Table 6's person-year file: :func:`check_histories`, then :func:`person_years`
+    with censoring at 1996 or at exit (``labor_force_exit_year``, if the file has it)."""
+    clean, report = check_histories(men, early_event)
+    end = None
+    if "labor_force_exit_year" in clean.columns:
+        farm = clean["farm_entry_year"].to_numpy(float)
+        last = np.where(np.isfinite(farm), np.minimum(farm, LAST_YEAR), LAST_YEAR)
+        ex = pd.to_numeric(clean["labor_force_exit_year"], errors="coerce").to_numpy(float)
+        end = np.where(np.isfinite(ex), np.minimum(last, ex), last)
+    py = person_years(clean, end=end)
+    return PersonYears(data=py, report=report, men=men, population=clean.index)
+
+
+def _cells(py: pd.DataFrame, terms) -> list[tuple[str, pd.Series]]:
+    """Indicator cells whose event counts decide whether a Table 6 model has finite
+    estimates: each dummy, and with an education x hukou change interaction, the
+    level among hukou stayers (the interaction frees the changers' cell)."""
+    cells = []
+    for t in terms:
+        if t in py.columns and set(pd.unique(py[t])) <= {0, 1}:
+            cells.append((t, py[t] == 1))
+    for inter in INTERACTIONS:
+        if inter in terms:
+            lev = "educ_" + inter.removesuffix("_x_hukou_change")
+            cells.append((f"{lev} & hukou_change == 0", (py[lev] == 1) & (py["hukou_change"] == 0)))
+    return cells
+
+
+def separation(py: pd.DataFrame, terms) -> pd.DataFrame:
+    """Cells of a Table 6 model (:func:`_cells`) with person-years but no event, or only
+    events: perfect separation, so the logit's estimate runs off to infinity."""
+    rows = []
+    active = py["weight"] > 0
+    for label, mask in _cells(py, terms):
+        on = mask & active
+        n, ev = int(on.sum()), int(py.loc[on, "event"].sum())
+        if n and (ev == 0 or ev == n):
+            rows.append({"term": label, "person_years": n, "events": ev})
+    return pd.DataFrame(rows, columns=["term", "person_years", "events"])
+
+
+def _domain_frame(pyobj: PersonYears) -> tuple[pd.DataFrame, np.ndarray]:
+    """Person-years plus one zero-weight row per man outside the population (keeps
+    every PSU of the design, as Stata's ``subpop()`` / R's ``subset()``)."""
+    py = pyobj.data
+    others = pyobj.men.loc[~pyobj.men.index.isin(pyobj.population), ["stratum", "psu"]]
+    pad = pd.DataFrame(0, index=range(len(others)), columns=[c for c in py.columns if c not in ("stratum", "psu")])
+    pad["stratum"], pad["psu"] = others["stratum"].to_numpy(), others["psu"].to_numpy()
+    pad["person"] = -1
+    frame = pd.concat([py, pad], ignore_index=True)
+    domain = np.r_[np.ones(len(py), bool), np.zeros(len(pad), bool)]
+    return frame, domain
+
+
+def fit_models(pyobj: PersonYears, models=tuple(MODEL_TERMS), lonely_psu: str = "adjust") -> dict:
+    """The four weighted logits of Table 6 with design-based SEs (Allison 1982's
+    discrete-time hazard; strata and PSUs of the whole sample, the population
+    as a domain).
+
+    Returns model -> :class:`hukoumob.survey.SurveyResult` (p-values from a t
+    distribution with the design df, Stata ``svy: logit``), or, when the model
+    has no finite estimates, a DataFrame saying why (the :func:`separation`
+    table, or the fitting error for a separation it does not detect).
+    """
+    from .survey import SurveyDesign, svy_logit
+
+    frame, domain = _domain_frame(pyobj)
+    design = SurveyDesign.from_frame(frame, strata="stratum", psu="psu", weights="weight", lonely_psu=lonely_psu)
+    out = {}
+    for m in models:
+        sep = separation(pyobj.data, MODEL_TERMS[m])
+        if len(sep):
+            out[m] = sep
+            continue
+        try:
+            out[m] = svy_logit(frame, "event", MODEL_TERMS[m], design, domain=domain)
+        except (ValueError, np.linalg.LinAlgError) as err:  # separation not caught above
+            out[m] = pd.DataFrame([{"term": f"(no finite estimate: {err})", "person_years": len(pyobj.data),
+                                    "events": int(pyobj.data["event"].sum())}])
+    return out
+
+
+def sig_letter(p: float) -> str:
+    """Table 6's footnote letter (notes b-d of the table): ``b`` p < .001, ``c`` p < .01, ``d`` p < .05, else ''."""
+    if not np.isfinite(p):
+        return ""
+    return "b" if p < 0.001 else "c" if p < 0.01 else "d" if p < 0.05 else ""
+
+
+def table6_rows(fits: dict) -> pd.DataFrame:
+    """Table 6 long rows (model, term, statistic, value): ``est``, ``se`` and, where
+    p < .05, ``sig`` (the footnote letter, text). Models that could not be
+    estimated (separation) give no rows."""
+    rows = []
+    for m, res in fits.items():
+        if isinstance(res, pd.DataFrame):
+            continue
+        for term, b, s, p in zip(res.estimates.index, res.estimates, res.se, res.p):
+            rows += [(m, term, "est", float(b)), (m, term, "se", float(s))]
+            letter = sig_letter(float(p))
+            if letter:
+                rows.append((m, term, "sig", letter))
+    return pd.DataFrame(rows, columns=["model", "term", "statistic", "value"])
+
+
+def profile_rows(py: pd.DataFrame, experience=range(0, 31)) -> pd.DataFrame:
+    """Covariate profiles for :func:`predicted_hazard` (Table 6 Model 4): every education level x hukou
+    change x experience that occurs in the person-years, father's covariates at
+    their weighted means, not a party member."""
+    w = py["weight"].to_numpy()
+    base = {t: float(np.average(py[t], weights=w)) for t in FATHER_TERMS}
+    seen = set()
+    lev = np.select([py[f"educ_{l}"] == 1 for l in LEVELS[1:]], LEVELS[1:], default="primary")
+    for lv, hc in zip(lev, py["hukou_change"]):
+        seen.add((lv, int(hc)))
+    rows = []
+    for lv in LEVELS:
+        for hc in (0, 1):
+            if (lv, hc) not in seen:
+                continue
+            for x in experience:
+                r = dict(base, education=lv, hukou_change=hc, labor_market_experience=x, party_member=0)
+                for l in LEVELS[1:]:
+                    r[f"educ_{l}"] = int(lv == l)
+                r["junior_hs_x_hukou_change"] = r["educ_junior_hs"] * hc
+                r["senior_hs_x_hukou_change"] = r["educ_senior_hs"] * hc
+                r["vocational_x_hukou_change"] = r["educ_vocational"] * hc
+                rows.append(r)
+    return pd.DataFrame(rows)
+
+
+def predicted_hazard(res, profiles: pd.DataFrame, model: str = "model4", level: float = 0.95) -> pd.DataFrame:
+    """Table 6 (Model 4 by default): predicted annual hazard ``expit(x'b)`` of a first move into agriculture for each
+    profile, with a pointwise confidence band from the design covariance
+    (interval on the logit scale, then transformed)."""
+    from scipy.special import expit
+    from scipy.stats import norm
+
+    names = list(res.estimates.index)
+    X = np.column_stack([profiles[t].to_numpy(float) if t != "constant" else np.ones(len(profiles)) for t in names])
+    eta = X @ res.estimates.to_numpy()
+    se = np.sqrt(np.einsum("ij,jk,ik->i", X, res.vcov.to_numpy(), X))
+    z = norm.ppf(0.5 + level / 2)
+    out = profiles.copy()
+    out["hazard"], out["lower"], out["upper"] = expit(eta), expit(eta - z * se), expit(eta + z * se)
+    return out
+
+
+def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
+    """Table 6's population, without a model: weighted Kaplan-Meier cumulative share entering agriculture by labour-market
+    experience, by group. ``by="entry_level"``: the educational level at entry
+    into the labour force (known when the clock starts; later schooling is
+    not used to group). Columns: group, experience, at_risk (weighted),
+    events (weighted), hazard, cumulative (= 1 - prod(1 - hazard)), n (unweighted at risk)."""
+    d = py.copy()
+    lev = np.select([d[f"educ_{l}"] == 1 for l in LEVELS[1:]], LEVELS[1:], default="primary")
+    d["level"] = lev
+    if by == "entry_level":
+        first = d.groupby("person")["level"].transform("first")
+        d["group"] = first
+    else:
+        d["group"] = d[by]
+    d["wev"] = d["weight"] * d["event"]
+    g = d.groupby(["group", "labor_market_experience"]).agg(
+        at_risk=("weight", "sum"), events=("wev", "sum"), n=("weight", "size")).reset_index()
+    g = g.rename(columns={"labor_market_experience": "experience"})
+    g["hazard"] = g["events"] / g["at_risk"]
+    g["cumulative"] = 1 - g.groupby("group")["hazard"].transform(lambda h: np.cumprod(1 - h))
+    return g
+
+
+def example_history() -> pd.DataFrame:
+    """One made-up man of Table 6's population, to show how a history becomes
+    person-years (not from any data file): born 1950, father a skilled worker,
+    junior high 1965, into the labour force 1968, senior high at night school
+    1972, joins the party 1975, first job in agriculture 1979."""
+    return pd.DataFrame([dict(
+        id=1, birth_year=1950, hukou14_rural=1, father_class="V_VI", father_educ=6, father_party_member14=0,
+        labor_force_entry_year=1968, farm_entry_year=1979, educ_level="senior_hs",
+        year_junior_hs=1965, year_senior_hs=1972, year_vocational=np.nan, year_college=np.nan,
+        party_member=1, party_join_year=1975, hukou_change=0, son_class="farm", weight=1.0, stratum=1, psu=1,
+    )])

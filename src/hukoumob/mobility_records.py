@@ -1,0 +1,320 @@
+"""Table 5 from individual records: all five models, with model-based and design-based SEs.
+
+Models 1, 2 and 3a of Wu and Treiman's Table 5 have no individual covariates
+and can be fitted to the weighted tables alone (chapter on Table 5 from the
+published tables); Models 3b and 3c cannot. Model 3b lets the origin-destination
+association of the rural-origin men vary with hukou change; Model 3c (the
+paper's equation 4) adds years of schooling, hukou change and their product
+as covariates acting through the class scores (Panel D, the ``b_k``) and lets
+the association vary with both hukou change and schooling (Panel C, the
+``mu_t``)::
+
+    log P(Y=q | x, v) / P(Y=r | x, v)
+        = (a_q - a_r) + (phi_q - phi_r) [ sum_k b_k x_k + (mu_0 + sum_t mu_t x_t) phi_v ]
+          + delta (1[q=v] - 1[r=v])
+
+This module fits all five models to the men's records
+(:func:`table5_from_records`), so that the record route and the table route
+can be compared for Models 1-3a, and adds design-based (Taylor-linearised)
+standard errors (:func:`design_vcov`, :func:`design_se`).
+
+Design-based SEs: why linearisation
+-----------------------------------
+The pseudo-maximum-likelihood estimate solves ``sum_i w_i u_i(theta) = 0``
+with ``u_i`` man ``i``'s score. Its linearised covariance (Binder 1983; what
+Stata's ``svy`` reports) is ``A^{-1} M A^{-1}``, with ``A`` the (weighted)
+information and ``M`` the between-PSU-within-stratum covariance of the PSU
+totals of ``w_i u_i``. The engine provides both pieces analytically
+(:meth:`MobilityResults.score_contributions`, :meth:`~MobilityResults.information`),
+so the design covariance costs one pass over the records. A PSU jackknife
+would refit the model once per PSU (about 200 refits, each a multi-start
+Newton run on a likelihood with a second local maximum), and every replicate
+would have to be aligned to the same sign and normalisation of the scores
+before it could be compared; the linearised estimator needs none of that and
+is what the paper's software computed.
+
+The men outside a model's sample (e.g. urban-origin men for Models 3a-3c) are
+kept in the design with zero weight (a domain, Stata's ``subpop()``, R's
+``subset()``), so the strata keep all their PSUs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .mobility import MobilityResults, fit_records, fit_table
+from .schema import CLASSES
+from .survey import SurveyDesign, linearized_vcov
+
+#: Covariates through the scores (Panel D) and on the association (Panel C), per model.
+MODEL_SPECS: dict[str, dict] = {
+    "model1": {"sample": "all", "x": [], "t": []},
+    "model2": {"sample": "urban_origin", "x": [], "t": []},
+    "model3a": {"sample": "rural_origin", "x": [], "t": []},
+    "model3b": {"sample": "rural_origin", "x": [], "t": ["hukou_change"]},
+    "model3c": {
+        "sample": "rural_origin",
+        "x": ["educ", "hukou_change", "educ_x_hukou_change"],
+        "t": ["hukou_change", "educ"],
+    },
+}
+MODELS: tuple[str, ...] = tuple(MODEL_SPECS)
+_KEYS = ["model", "panel", "term", "statistic"]
+
+
+def sample_mask(men: pd.DataFrame, model: str) -> pd.Series:
+    """The men of one Table 5 model: all men (Model 1), urban hukou at 14 (Model 2),
+    rural hukou at 14 (Models 3a-3c)."""
+    which = MODEL_SPECS[model]["sample"]
+    if which == "all":
+        return pd.Series(True, index=men.index)
+    rural = men["hukou14_rural"] == 1
+    return rural if which == "rural_origin" else ~rural
+
+
+def model_frame(men: pd.DataFrame, model: str) -> pd.DataFrame:
+    """The records of one Table 5 model (paper, eq. 4), with ``educ_x_hukou_change`` (Model 3c's product term) added."""
+    out = men.loc[sample_mask(men, model)].copy()
+    out["educ_x_hukou_change"] = out["educ"] * out["hukou_change"]
+    return out
+
+
+def fit_model(men: pd.DataFrame, model: str, **fit_options) -> MobilityResults:
+    """Fit one Table 5 model (``model1`` ... ``model3c``) to the men's records, weighted.
+
+    Equation 4 of the paper with the covariates of :data:`MODEL_SPECS`;
+    ``fit_options`` go to :func:`hukoumob.mobility.fit_records` (e.g.
+    ``n_starts``, ``seed``).
+    """
+    spec = MODEL_SPECS[model]
+    d = model_frame(men, model)
+    return fit_records(
+        d["father_class"], d["son_class"],
+        x=d[spec["x"]] if spec["x"] else None,
+        t=d[spec["t"]] if spec["t"] else None,
+        weights=d["weight"], categories=CLASSES, **fit_options,
+    )
+
+
+def fit_model_table(men: pd.DataFrame, model: str, **fit_options) -> MobilityResults:
+    """Models 1, 2, 3a fitted to the weighted origin x destination table of the
+    same records (the table route of Table 5): must equal :func:`fit_model`."""
+    if MODEL_SPECS[model]["x"] or MODEL_SPECS[model]["t"]:
+        raise ValueError(f"{model} has individual covariates; it cannot be fitted to a table")
+    d = model_frame(men, model)
+    table = pd.crosstab(d["father_class"], d["son_class"], values=d["weight"], aggfunc="sum")
+    table = table.reindex(index=list(CLASSES), columns=list(CLASSES)).fillna(0.0)
+    return fit_table(table.to_numpy(), categories=CLASSES, n_persons=len(d), **fit_options)
+
+
+def _free_keep(fit: MobilityResults, scores: str) -> np.ndarray:
+    n_free = fit.information().shape[0]
+    J = fit.layout.J
+    if scores == "estimated":
+        return np.arange(n_free)
+    if scores == "fixed":
+        return np.r_[0 : J - 1, 2 * J - 3 : n_free]
+    raise ValueError("scores must be 'fixed' or 'estimated'")
+
+
+def survey_design(men: pd.DataFrame, lonely_psu: str = "adjust") -> SurveyDesign:
+    """The sample design of the men's file (strata, PSUs = villages / neighbourhoods, weights),
+    used for Table 5's design-based SEs (single-PSU strata: ``lonely_psu``)."""
+    return SurveyDesign.from_frame(men, strata="stratum", psu="psu", weights="weight", lonely_psu=lonely_psu)
+
+
+def design_vcov(
+    fit: MobilityResults,
+    men: pd.DataFrame,
+    model: str,
+    *,
+    scores: str = "fixed",
+    information: str = "observed",
+    lonely_psu: str = "adjust",
+) -> pd.DataFrame:
+    """Design-based (linearised) covariance of a Table 5 fit's full parameter vector.
+
+    ``V = B A^{-1} M A^{-1} B'`` (module docstring): ``A`` the information in
+    free coordinates, ``M`` the design "meat" of the per-man score
+    contributions (:func:`hukoumob.survey.linearized_vcov`), ``B`` the map to
+    the full normalised vector. ``men`` is the *whole* men file (the design);
+    ``model`` says which men were fitted (the others form the complement of
+    the domain). ``scores="fixed"`` conditions on the estimated class scores,
+    as the paper's (and :meth:`MobilityResults.to_table5_rows`') model-based
+    SEs do; ``"estimated"`` also propagates their sampling variance.
+    """
+    mask = sample_mask(men, model).to_numpy()
+    if int(mask.sum()) != fit.data.n:
+        raise ValueError(f"{model}: the fit has {fit.data.n} records but the sample has {int(mask.sum())} men")
+    keep = _free_keep(fit, scores)
+    A = fit.information(information)[np.ix_(keep, keep)]
+    S = np.zeros((len(men), keep.size))
+    S[mask] = fit.score_contributions()[:, keep]
+    design = survey_design(men, lonely_psu).restrict(mask)
+    V_free = linearized_vcov(S, np.linalg.inv(A), design)
+    Bk = fit.basis[:, keep]
+    V = Bk @ V_free @ Bk.T
+    return pd.DataFrame(0.5 * (V + V.T), index=fit.names, columns=fit.names)
+
+
+def design_se(fit: MobilityResults, men: pd.DataFrame, model: str, **options) -> pd.Series:
+    """Design-based standard errors of a Table 5 fit (NaN where the variance is 0:
+    ``a[ref]`` and, with fixed scores, the scores); options as in :func:`design_vcov`."""
+    v = np.diag(design_vcov(fit, men, model, **options).to_numpy()).copy()
+    se = np.sqrt(np.clip(v, 0, None))
+    se[v <= 1e-300] = np.nan
+    return pd.Series(se, index=fit.names, name="se_design")
+
+
+def _p(z: float) -> float:
+    return math.erfc(abs(z) / math.sqrt(2.0)) if np.isfinite(z) else float("nan")
+
+
+def table5_rows(fit: MobilityResults, model: str, se: pd.Series | None = None) -> pd.DataFrame:
+    """Table 5 long rows of one fit (:meth:`MobilityResults.to_table5_rows` conventions:
+    persons x 6 for N, the clogit LR chi2, the paper's df, fixed-score SEs); with
+    ``se`` (e.g. :func:`design_se`) the ``se`` and ``p`` rows use those SEs instead."""
+    rows = fit.to_table5_rows(model)
+    if se is None:
+        return rows
+    name_of = {("B_immobility", "immobility"): "delta", ("C_association", "overall_association"): "mu0"}
+    name_of.update({("C_association", f"association_x_{k}"): f"mu:{k}" for k in fit.layout.t_names})
+    name_of.update({("D_covariates", k): f"b:{k}" for k in fit.layout.x_names})
+    rows = rows.copy()
+    for (panel, term), name in name_of.items():
+        at = (rows["panel"] == panel) & (rows["term"] == term)
+        s = float(se[name])
+        est = float(fit.params[name])
+        rows.loc[at & (rows["statistic"] == "se"), "value"] = s
+        rows.loc[at & (rows["statistic"] == "p"), "value"] = _p(est / s) if s > 0 else np.nan
+    return rows
+
+
+@dataclass
+class Table5Records:
+    """All five Table 5 models fitted to one men's file.
+
+    ``rows``: the Table 5 long rows (results contract) with the SEs chosen by
+    ``se``; ``fits``: model -> :class:`MobilityResults`; ``se``: a tidy frame
+    with model, parameter, est, se_model, se_design and the design effect
+    ``deff = (se_design / se_model)**2``.
+    """
+
+    rows: pd.DataFrame
+    fits: dict[str, MobilityResults]
+    se: pd.DataFrame
+    design_vcov: dict[str, pd.DataFrame]
+
+
+def table5_from_records(
+    men: pd.DataFrame,
+    models=MODELS,
+    *,
+    se: str = "model",
+    scores: str = "fixed",
+    lonely_psu: str = "adjust",
+    **fit_options,
+) -> Table5Records:
+    """Table 5 (Models 1, 2, 3a, 3b, 3c) from the men's records, weighted (paper eq. 4, Table 5).
+
+    ``se="model"`` (default) writes the model-based SEs into the rows (the
+    paper's convention, which the published-table fits of Models 1-3a
+    confirm); ``se="design"`` writes the design-based ones. Both are always
+    in ``.se``. ``scores`` as in :func:`design_vcov`.
+    """
+    if se not in ("model", "design"):
+        raise ValueError("se must be 'model' or 'design'")
+    fits, parts, se_parts, vcovs = {}, [], [], {}
+    for m in models:
+        fit = fit_model(men, m, **fit_options)
+        fits[m] = fit
+        V = design_vcov(fit, men, m, scores=scores, lonely_psu=lonely_psu)
+        vcovs[m] = V
+        sd = pd.Series(np.sqrt(np.clip(np.diag(V.to_numpy()), 0, None)), index=fit.names)
+        sm = fit.standard_errors(scores=scores)
+        parts.append(table5_rows(fit, m, sd if se == "design" else None))
+        keep = [n for n in fit.names if n in ("delta", "mu0") or n.startswith(("mu:", "b:"))]
+        se_parts.append(pd.DataFrame({
+            "model": m, "parameter": keep, "est": fit.params[keep].to_numpy(),
+            "se_model": sm[keep].to_numpy(), "se_design": sd[keep].to_numpy(),
+        }))
+    table = pd.concat(se_parts, ignore_index=True)
+    table["deff"] = (table["se_design"] / table["se_model"]) ** 2
+    return Table5Records(rows=pd.concat(parts, ignore_index=True), fits=fits, se=table, design_vcov=vcovs)
+
+
+# ----------------------------------------------------------------- worked numbers
+def _lin(est: pd.Series, V: pd.DataFrame | None, coef: dict[str, float]) -> tuple[float, float]:
+    names = list(coef)
+    c = np.array([coef[n] for n in names])
+    value = float(est[names].to_numpy() @ c)
+    if V is None:
+        return value, float("nan")
+    v = float(c @ V.loc[names, names].to_numpy() @ c)
+    return value, math.sqrt(max(v, 0.0))
+
+
+def worked_numbers(fit3b: MobilityResults, fit3c: MobilityResults,
+                   vcov3b: pd.DataFrame | None = None, vcov3c: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The paper's worked numbers for Table 5 Models 3b and 3c, from our estimates.
+
+    Each row: ``name``, ``value``, ``se`` (delta method from the given
+    covariances, NaN without), ``formula`` (with our numbers) and ``meaning``.
+    The derivations follow the paper's text on Models 3b and 3c:
+
+    * ``assoc_changers_3b``: association of hukou changers,
+      ``mu_0 + mu_hukou_change`` (3b);
+    * ``odds_I_II_vs_IVab`` and ``odds_I_II_vs_V_VI``: for a farmer's son who
+      changed hukou, ``exp(phi_farm (phi_q - phi_r)(mu_0 + mu_hc)) - 1``, the
+      per cent by which the association term raises the odds of class ``q``
+      = I+II over ``r`` = IVab or V/VI (3b);
+    * ``assoc_stayers_3c`` and ``assoc_changers_3c``: ``mu_0`` and
+      ``mu_0 + mu_hc`` in 3c (at zero years of schooling);
+    * ``factor_hukou_change``: ``exp(b_hc)`` (3c), the paper's "factor of
+      five" (the odds factor for two classes whose scores differ by one unit);
+    * ``factor_educ_stayers`` ``exp(b_educ)`` and ``factor_educ_changers``
+      ``exp(b_educ + b_educ_x_hc)`` (3c), and ``p_educ_x_hukou_change``, the
+      test that they differ.
+    """
+    p3b, p3c = fit3b.params, fit3c.params
+    rows = []
+
+    def add(name, value, se, formula, meaning):
+        rows.append({"name": name, "value": value, "se": se, "formula": formula, "meaning": meaning})
+
+    a, s = _lin(p3b, vcov3b, {"mu0": 1.0, "mu:hukou_change": 1.0})
+    add("assoc_changers_3b", a, s, f"{p3b['mu0']:.3f} + ({p3b['mu:hukou_change']:.3f})",
+        "association parameter of hukou changers, Model 3b")
+    M = p3b["mu0"] + p3b["mu:hukou_change"]
+    pf = p3b["phi:farm"]
+    for r, label in (("IVab", "small owner"), ("V_VI", "foreman or skilled worker")):
+        d = p3b["phi:I_II"] - p3b[f"phi:{r}"]
+        val = math.exp(pf * d * M) - 1.0
+        add(f"odds_I_II_vs_{r}", val, float("nan"),
+            f"exp({pf:.3f} x ({p3b['phi:I_II']:.3f} - ({p3b[f'phi:{r}']:.3f})) x ({M:.3f})) - 1",
+            f"how much larger a hukou-changing farmer's son's odds of I+II are than of becoming a {label}")
+    a, s = _lin(p3c, vcov3c, {"mu0": 1.0})
+    add("assoc_stayers_3c", a, s, f"{p3c['mu0']:.3f}", "association of rural-hukou stayers, Model 3c (0 years of schooling)")
+    a, s = _lin(p3c, vcov3c, {"mu0": 1.0, "mu:hukou_change": 1.0})
+    add("assoc_changers_3c", a, s, f"{p3c['mu0']:.3f} + ({p3c['mu:hukou_change']:.3f})",
+        "association of hukou changers, Model 3c (0 years of schooling)")
+    b_hc, b_e, b_i = p3c["b:hukou_change"], p3c["b:educ"], p3c["b:educ_x_hukou_change"]
+    add("factor_hukou_change", math.exp(b_hc), float("nan"), f"exp({b_hc:.3f})",
+        "odds factor of hukou change (per unit difference in class scores)")
+    add("factor_educ_stayers", math.exp(b_e), float("nan"), f"exp({b_e:.3f})",
+        "odds factor of one more year of schooling, rural-hukou stayers")
+    add("factor_educ_changers", math.exp(b_e + b_i), float("nan"), f"exp({b_e:.3f} + {b_i:.3f})",
+        "odds factor of one more year of schooling, hukou changers")
+    if vcov3c is not None:
+        s_i = math.sqrt(max(float(vcov3c.loc["b:educ_x_hukou_change", "b:educ_x_hukou_change"]), 0.0))
+        add("p_educ_x_hukou_change", _p(b_i / s_i), float("nan"), f"2 Phi(-|{b_i:.3f} / {s_i:.3f}|)",
+            "p-value of the difference between the two schooling factors (design SE)")
+    span = p3c["phi:I_II"] - p3c["phi:farm"]
+    add("factor_hukou_change_I_II_vs_farm", math.exp(b_hc * span), float("nan"),
+        f"exp({b_hc:.3f} x ({p3c['phi:I_II']:.3f} - ({p3c['phi:farm']:.3f})))",
+        "odds factor of hukou change for I+II against farming (scores differ by more than one unit)")
+    return pd.DataFrame(rows)
