@@ -1,4 +1,4 @@
-"""Stage 5 of the replica: the son's class in 1996, drawn from the Table 5 model and held to Tables 3-4.
+"""Stage 6 of the replica: the son's class in 1996, drawn from the Table 5 model and held to Tables 3-4.
 
 Within each cell (origin group g, father's class v) the men's classes are a
 draw from the model of equation 4 (DESIGN.md, Table 5)::
@@ -18,10 +18,10 @@ allow.
 For rural-origin men, x = (educ, hukou_change, educ x hukou_change) and
 t = (hukou_change, educ) with the Model 3c parameters; for urban-origin men,
 the Model 2 parameters with b_educ on educ. For the men of Table 6's
-population (rural origin, father not farming) the farm-versus-not split uses
-the hazard model of :mod:`.history` instead: utility log P(in agriculture by
-1996) for farm, log(1 - P) + the Model 3c log-probability among the non-farm
-classes otherwise.
+population (rural origin, father not farming) only the movers of the forward
+hazard draw (:mod:`.history`) can be farming in 1996: each cell's weighted
+farm count is filled by movers (chosen by their farm utility), and the other
+men share the other classes (:func:`_pick_farmers`).
 """
 
 from __future__ import annotations
@@ -143,29 +143,78 @@ def _local_search(cls: np.ndarray, w: np.ndarray, target: np.ndarray, allowed: n
     return cls
 
 
-def draw_destinations(men: pd.DataFrame, p: dict, rng: np.random.Generator, farm_prob: np.ndarray | None = None,
-                      exact: bool = True) -> pd.DataFrame:
-    """Add ``son_class``.
+def _pick_farmers(util: np.ndarray, w: np.ndarray, target: np.ndarray, moves: pd.DataFrame, labels: np.ndarray,
+                  mover: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+    """Classes of one Table 6 cell: farmers chosen among the movers, the rest from the model with the other counts.
 
-    ``farm_prob``: for the men of Table 6's population, P(entered agriculture
-    by 1996) from the hazard model (NaN elsewhere). ``exact=False`` draws from
-    the model without conditioning on the tables (used to check that the
-    model's parameters are recovered).
+    ``target`` is rescaled to the cell's weight. If the movers weigh less than
+    the farm count, the non-movers with the highest P(move by 1996) are made
+    movers first (:func:`.history.force_moves`).
+    """
+    from . import history
+
+    target = np.asarray(target, float)
+    target = target * w.sum() / target.sum()
+    farm_w = target[FARM]
+    mover = mover.copy()
+    if farm_w > 0 and w[mover].sum() < farm_w - 0.5 * w.min():
+        order = np.argsort(-moves.loc[labels, "p_move"].to_numpy(), kind="stable")
+        for k in order:
+            if mover[k]:
+                continue
+            mover[k] = True
+            moves = history.force_moves(moves, labels[[k]])
+            if w[mover].sum() >= farm_w - 0.5 * w.min():
+                break
+    cls = np.full(w.size, -1)
+    mv = np.flatnonzero(mover)
+    if farm_w > 0 and mv.size:
+        # which movers still farm in 1996: a uniform random choice with the cell's weighted farm count
+        keys = util[mv][:, [FARM]] - util[mv][:, [FARM]].mean()
+        two = np.column_stack([keys[:, 0], np.zeros(mv.size)])
+        pick = assign_cell(two, w[mv], np.array([farm_w, max(w[mv].sum() - farm_w, 0.0)]))
+        cls[mv[pick == 0]] = FARM
+    rest = np.flatnonzero(cls < 0)
+    nonfarm = [j for j in range(len(CLASSES)) if j != FARM]
+    if rest.size:
+        sub = target[nonfarm]
+        if sub.sum() <= 0:
+            sub = np.ones(len(nonfarm))
+        got = assign_cell(util[rest][:, nonfarm], w[rest], sub)
+        cls[rest] = np.asarray(nonfarm)[got]
+    return cls, moves
+
+
+def draw_destinations(men: pd.DataFrame, p: dict, rng: np.random.Generator, moves: pd.DataFrame | None = None,
+                      exact: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Add ``son_class``; return the men and the (possibly completed) moves of Table 6's population.
+
+    ``moves``: the forward draw of :func:`.history.draw_moves` for the men of
+    Table 6's population (rural origin, father not farming): only movers can
+    be farming in 1996. ``exact=False`` draws from the model without
+    conditioning on the tables (used to check that the model's parameters are
+    recovered); the movers then farm in 1996 with probability
+    ``history.pi_stay``.
     """
     out = men.copy()
     prob = class_probabilities(out, p)
     logp = np.log(np.clip(prob, 1e-300, None))
-    if farm_prob is not None:
-        sel = np.isfinite(farm_prob)
-        pf = np.clip(farm_prob[sel], 1e-9, 1 - 1e-9)
-        nonfarm = np.log(np.clip(prob[sel], 1e-300, None)) - np.log(np.clip(1 - prob[sel, FARM], 1e-300, None))[:, None]
-        lp = np.log(1 - pf)[:, None] + nonfarm
-        lp[:, FARM] = np.log(pf)
-        logp[sel] = lp
     util = logp + rng.gumbel(size=logp.shape)
+    stay_u = rng.random(len(out))
+    in_pop = np.zeros(len(out), bool)
+    mover = np.zeros(len(out), bool)
+    if moves is not None:
+        pos = out.index.get_indexer(moves.index)
+        in_pop[pos] = True
+        mover[pos] = moves["year"].notna().to_numpy()
     if not exact:
-        out["son_class"] = np.asarray(CLASSES, dtype=object)[util.argmax(axis=1)]
-        return out
+        nonfarm_util = util.copy()
+        nonfarm_util[:, FARM] = -np.inf
+        son = np.where(in_pop, nonfarm_util.argmax(axis=1), util.argmax(axis=1))
+        stays = mover & (stay_u < p["history"].get("pi_stay", 0.5))
+        son[stays] = FARM
+        out["son_class"] = np.asarray(CLASSES, dtype=object)[son]
+        return out, moves
     son = np.empty(len(out), dtype=int)
     w = out["weight"].to_numpy()
     counts = p["destinations"]["cell_counts"]
@@ -176,6 +225,10 @@ def draw_destinations(men: pd.DataFrame, p: dict, rng: np.random.Generator, farm
             idx = np.flatnonzero((g == grp) & (v == vc))
             if idx.size == 0:
                 continue
-            son[idx] = assign_cell(util[idx], w[idx], np.asarray(counts[grp][vi], float))
+            target = np.asarray(counts[grp][vi], float)
+            if moves is not None and in_pop[idx].all() and target.sum() > 0:
+                son[idx], moves = _pick_farmers(util[idx], w[idx], target, moves, out.index[idx].to_numpy(), mover[idx])
+            else:
+                son[idx] = assign_cell(util[idx], w[idx], target)
     out["son_class"] = np.asarray(CLASSES, dtype=object)[son]
-    return out
+    return out, moves

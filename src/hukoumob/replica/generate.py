@@ -55,7 +55,8 @@ def generate(params: dict, seed: int | None = None, scale: int = 1, exact: bool 
     scale : multiply the sample (strata, households, men, cell counts) by this integer.
     exact : hold the weighted class counts to Tables 3-4 (default); ``False``
         draws classes from the model alone (to check parameter recovery).
-    hazard : let Table 6's hazard decide the farm/non-farm split of its population.
+    hazard : draw Table 6's first moves into agriculture forward from its hazard (stage 5,
+        :mod:`.history`); only movers can be farming in 1996.
     upto : stop after this stage (calibration helpers).
     classes : reuse these son's classes instead of drawing them (calibration helpers).
     """
@@ -67,12 +68,17 @@ def generate(params: dict, seed: int | None = None, scale: int = 1, exact: bool 
     if upto == "careers":
         return men
     theta = params["history"]["theta"]
+    moves = history.draw_moves(men, theta, rng["history"]) if hazard else None
     if classes is None:
-        fp = history.farm_probability(men, theta, params["history"]["pi_stay"]) if hazard else None
-        men = destinations.draw_destinations(men, params, rng["destinations"], farm_prob=fp, exact=exact)
+        men, moves = destinations.draw_destinations(men, params, rng["destinations"], moves=moves, exact=exact)
     else:
         men["son_class"] = classes.to_numpy()
-    men = history.draw_history(men, theta, rng["history"], params["history"]["pi_stay"])
+        if moves is not None:  # keep the farmers movers (calibration helper)
+            farm = men.loc[moves.index, "son_class"].to_numpy() == "farm"
+            moves = history.force_moves(moves, moves.index[farm & moves["year"].isna().to_numpy()])
+    men = history.draw_history(men, moves)
+    if upto == "history":
+        return men
     men = status.draw_current_isei(men, params, rng["status"])
     men["id"] = np.arange(1, len(men) + 1)
     return men[[*COLUMNS, "group", "sample"]]

@@ -1,23 +1,29 @@
-"""Stage 6 of the replica: the work history behind Table 6 (first move into agriculture).
+"""Stage 5 of the replica: the work history behind Table 6 (first move into agriculture), drawn forward.
 
 For the men of Table 6's population (rural origin, father not in farming) the
-yearly hazard of a first move into agriculture is the logit of Table 6's
-Model 4 with the replica's parameters theta::
+yearly hazard of a first move into agriculture is a logit in the covariates of
+Table 6's Model 4, with the replica's parameters theta::
 
     h_it = expit( theta' z_it ),   t = entry year, ..., 1996
 
 with z_it the time-varying covariates of :func:`hukoumob.hazard.person_years`.
-P(first move by 1996) = P_e = 1 - prod_t (1 - h_it). A man who moved stays in
-agriculture with probability ``pi_stay`` (moves back and forth are "possible
-and even probable", as the paper says), so P(farming in 1996) = pi_stay P_e
-feeds the son's class draw (:mod:`.destinations`). A man placed in farming
-has moved; a man placed outside farming has moved (and left again) with
-probability P_e (1 - pi_stay) / (1 - pi_stay P_e). Movers get their first
-year in agriculture from the hazard's conditional distribution
-P(T = t | T <= 1996) ∝ h_it prod_{s<t} (1 - h_is); the others are censored at
-1996. ``pi_stay`` is calibrated to the 3,392 person-years of Table 6. For all other men the first
-year in agriculture is the year of entry if their 1996 class is farming (a
-first job in farming), and missing otherwise.
+The first move is drawn *forward* from this hazard, by inversion with one
+uniform U_i per man: with F_i(t) = 1 - prod_{s<=t} (1 - h_is) the probability
+of a first move by year t, the man moves in the first year with
+F_i(t) >= U_i, and is censored at 1996 if F_i(1996) < U_i. (One uniform per
+man keeps the draw a monotone, nearly continuous function of theta, which
+the calibration's common random numbers rely on.)
+
+The son's class in 1996 (stage 6, :mod:`.destinations`) then takes its
+farmers among the movers only: Table 4's weighted farm count of each (origin
+group, father's class) cell is filled by a random choice of the cell's
+movers (the others moved and left again, which the paper says is "possible
+and even probable"). If a cell's movers do not weigh enough, the non-movers
+closest to moving (highest F_i(1996)) are made movers, with the year drawn
+from P(T = t | T <= 1996) by the same inversion (:func:`force_moves`).
+
+For all other men the first year in agriculture is the year of entry if their
+1996 class is farming (a first job in farming), and missing otherwise.
 """
 
 from __future__ import annotations
@@ -41,41 +47,65 @@ def yearly_hazards(men: pd.DataFrame, theta: dict) -> pd.DataFrame:
     return py
 
 
-def farm_probability(men: pd.DataFrame, theta: dict, pi_stay: float = 1.0) -> np.ndarray:
-    """P(farming in 1996) = pi_stay x P(first move into agriculture by 1996) for the at-risk men, NaN for the others."""
+def _cumulative(py: pd.DataFrame) -> np.ndarray:
+    """F_i(t) = P(first move by year t) on each person-year row."""
+    log_s = np.log1p(-np.minimum(py["hazard"].to_numpy(), 1 - 1e-12))
+    return 1 - np.exp(pd.Series(log_s).groupby(py["person"].to_numpy()).cumsum().to_numpy())
+
+
+def _first_year(py: pd.DataFrame, cum: np.ndarray, u: pd.Series) -> pd.Series:
+    """For each person, the first year with F(t) >= u (persons never reaching u are left out)."""
+    hit = cum >= u.reindex(py["person"].to_numpy()).to_numpy()
+    return pd.Series(py["year"].to_numpy()[hit], index=py["person"].to_numpy()[hit]).groupby(level=0).min()
+
+
+def draw_moves(men: pd.DataFrame, theta: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """The forward draw for Table 6's population: one row per at-risk man (indexed as ``men``).
+
+    Columns: ``u`` (the man's uniform), ``p_move`` (F_i(1996)), ``year``
+    (first move, NaN if censored) and ``year_forced`` (the year he would get
+    if made a mover: F_i^{-1}(F_i(1996) (U_i - F_i(1996)) / (1 - F_i(1996))),
+    equal to ``year`` for movers).
+    """
+    risk = at_risk(men).to_numpy()
+    u_all = rng.random(len(men))
+    idx = men.index[risk]
+    u = pd.Series(u_all[risk], index=idx)
     py = yearly_hazards(men, theta)
-    surv = py.assign(ls=np.log1p(-py["hazard"])).groupby("person")["ls"].sum()
-    out = np.full(len(men), np.nan)
-    pos = men.index.get_indexer(surv.index)
-    out[pos] = pi_stay * (1 - np.exp(surv.to_numpy()))
+    cum = _cumulative(py)
+    p_move = pd.Series(cum, index=py["person"].to_numpy()).groupby(level=0).last().reindex(idx)
+    year = _first_year(py, cum, u).reindex(idx)
+    pm = p_move.to_numpy()
+    u_forced = np.where(u.to_numpy() <= pm, u.to_numpy(),
+                        pm * (u.to_numpy() - pm) / np.maximum(1 - pm, 1e-12))
+    year_forced = _first_year(py, cum, pd.Series(np.maximum(u_forced, 0.0), index=idx)).reindex(idx)
+    return pd.DataFrame({"u": u, "p_move": p_move, "year": year, "year_forced": year_forced.fillna(year)})
+
+
+def force_moves(moves: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Make the men at index labels ``rows`` movers (year from P(T = t | T <= 1996))."""
+    out = moves.copy()
+    out.loc[rows, "year"] = out.loc[rows, "year_forced"]
     return out
 
 
-def draw_history(men: pd.DataFrame, theta: dict, rng: np.random.Generator, pi_stay: float = 1.0) -> pd.DataFrame:
+def draw_history(men: pd.DataFrame, moves: pd.DataFrame | None) -> pd.DataFrame:
     """Add ``farm_entry_year`` (first year in agriculture; NaN if never by 1996)."""
     out = men.copy()
     farm_now = out["son_class"].to_numpy() == "farm"
     first = np.where(farm_now, out["labor_force_entry_year"].to_numpy(float), np.nan)
-    risk = at_risk(out).to_numpy()
-    py = yearly_hazards(out, theta)
-    h = py["hazard"].to_numpy()
-    person = py["person"].to_numpy()
-    # density of a first event in year t: h_t * S_{t-1}
-    log_s = np.log1p(-np.minimum(h, 1 - 1e-12))
-    cum = pd.Series(log_s).groupby(person).cumsum().to_numpy() - log_s
-    dens = h * np.exp(cum)
-    u = rng.random(len(out))
-    pos = out.index.get_indexer(person)
-    tot = pd.Series(dens).groupby(pos).transform("sum").to_numpy()
-    cdf = pd.Series(dens / tot).groupby(pos).cumsum().to_numpy()
-    chosen = (cdf >= u[pos]) & (np.concatenate([[0.0], cdf[:-1]]) * (np.concatenate([[-1], pos[:-1]]) == pos) < u[pos])
-    event_year = pd.Series(py["year"].to_numpy()[chosen], index=pos[chosen])
-    event_year = event_year[~event_year.index.duplicated()]
-    first[risk] = np.nan
-    pe = farm_probability(out, theta, 1.0)
-    p_moved = np.where(farm_now, 1.0, pe * (1 - pi_stay) / np.maximum(1 - pi_stay * pe, 1e-12))
-    sel = risk & (rng.random(len(out)) < p_moved)
-    idx = np.flatnonzero(sel)
-    first[idx] = event_year.reindex(idx).to_numpy()
+    if moves is not None:
+        pos = out.index.get_indexer(moves.index)
+        first[pos] = moves["year"].to_numpy(float)
     out["farm_entry_year"] = first
     return out
+
+
+def expected_person_years(men: pd.DataFrame, theta: dict) -> float:
+    """Expected number of Table 6 person-years under the hazard (sum over men of sum_t S_i(t-1))."""
+    py = yearly_hazards(men, theta)
+    cum = _cumulative(py)
+    surv_before = 1 - np.concatenate([[0.0], cum[:-1]])
+    first_row = np.concatenate([[True], py["person"].to_numpy()[1:] != py["person"].to_numpy()[:-1]])
+    surv_before[first_row] = 1.0
+    return float(surv_before.sum())

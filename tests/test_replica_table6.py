@@ -1,0 +1,89 @@
+"""Table 6 on the committed replica: all four hazard models estimable; the forward draw; the scorecard goals."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hukoumob.hazard import MODEL_TERMS, at_risk, fit_table6, person_years
+from hukoumob.replica import calibrate as cal
+from hukoumob.replica import generate as gen
+from hukoumob.replica import history, io, scorecard
+
+
+@pytest.fixture(scope="module")
+def params():
+    return io.load_params()
+
+
+@pytest.fixture(scope="module")
+def men():
+    return io.load_men()
+
+
+def test_no_separation_in_table6(men):
+    """Every Table 6 model has finite estimates and SEs; every covariate level used has events and non-events."""
+    py = person_years(men)
+    t6 = fit_table6(py)
+    assert t6["value"].notna().all(), t6[t6["value"].isna()]
+    assert (t6.query("statistic == 'se'")["value"] > 0).all()
+    assert t6.query("statistic == 'est'")["value"].abs().max() < 10
+    for term in MODEL_TERMS["model4"]:
+        if set(py[term].unique()) <= {0, 1}:
+            on = py[py[term] == 1]
+            assert on["event"].sum() >= 1 and (on["event"] == 0).sum() >= 1, term
+
+
+def test_farmers_of_table6_population_have_moved(men):
+    """Only movers farm in 1996: every man of Table 6's population in farming has a first year in agriculture."""
+    pop = men[at_risk(men)]
+    farm = pop[pop["son_class"] == "farm"]
+    assert farm["farm_entry_year"].notna().all()
+    assert (farm["farm_entry_year"] >= farm["labor_force_entry_year"]).all()
+
+
+def test_forward_draw_is_monotone_in_the_hazard(params):
+    """Raising every yearly hazard (constant + 1) never delays a man's first move (one uniform per man)."""
+    careers = gen.generate(params, upto="careers")
+    theta = params["history"]["theta"]
+    lo = history.draw_moves(careers, theta, np.random.default_rng(3))
+    hi = history.draw_moves(careers, {**theta, "constant": theta["constant"] + 1.0}, np.random.default_rng(3))
+    moved_lo = lo["year"].notna()
+    assert hi.loc[moved_lo, "year"].notna().all()
+    assert (hi.loc[moved_lo, "year"] <= lo.loc[moved_lo, "year"]).all()
+    assert (hi["p_move"] >= lo["p_move"] - 1e-12).all()
+
+
+def test_expected_person_years_match_the_draw_on_average(params):
+    """The analytic expected person-years (used by the calibration's gradient) agrees with forward draws."""
+    careers = gen.generate(params, upto="careers")
+    theta = params["history"]["theta"]
+    expected = history.expected_person_years(careers, theta)
+    counts = []
+    for seed in range(20):
+        mv = history.draw_moves(careers, theta, np.random.default_rng(seed))
+        counts.append(len(person_years(history.draw_history(careers.assign(son_class="I_II"), mv))))
+    assert abs(np.mean(counts) / expected - 1) < 0.03
+
+
+@pytest.fixture(scope="module")
+def card(men):
+    return scorecard.summary(scorecard.scorecard(men))
+
+
+#: Goals the committed replica is known to miss (strict xfail: meeting one makes the test fail, so update this).
+KNOWN_MISSES = {
+    "table1": "the printed rural share disagrees with the printed weighted Ns (data/published/README.md)",
+    "se_within_30pct": "design-based SEs not tuned yet (Table 6 and Table 5 Models 3a-3c)",
+}
+
+
+@pytest.mark.calibration_goal
+@pytest.mark.parametrize("criterion", [
+    pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN_MISSES[c], strict=True)) if c in KNOWN_MISSES else c
+    for c in scorecard.GOALS
+])
+def test_scorecard_goal(card, criterion):
+    """Issue 5's acceptance criteria on the committed replica. A failure here means the replica misses a goal
+    (see the chapter "How the replica is made"); deselect with ``-m "not calibration_goal"``."""
+    row = card[(card["criterion"] == criterion) & (card["table"] == "all")].iloc[0]
+    assert row["hit_rate"] >= row["goal"] - 1e-12, f"{criterion}: {row['hits']}/{row['compared']} (goal {row['goal']:.0%})"
