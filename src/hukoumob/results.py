@@ -45,11 +45,14 @@ def write_results(frame: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
 
     Rows already in the file for the same source and keys are replaced, and
     rows for other keys or sources are kept, so several chapters can each
-    contribute part of a table. Returns the rows written (with ``source``).
+    contribute part of a table. A ``bound`` column (the difference that
+    rounding of the printed inputs can explain, see :func:`compare`) is kept
+    when the frame has one, so that the reproducibility report judges each
+    number as its chapter did. Returns the rows written (with ``source``).
     """
     _check(frame, table, source)
     schema = SCHEMAS[table]
-    new = frame[list(schema.columns)].copy()
+    new = frame[[*schema.columns, *(["bound"] if "bound" in frame.columns else [])]].copy()
     new["source"] = source
     out_dir = paths.results_dir()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,641 @@
+"""The reproducibility report: every published number of Tables 1-6, what each source made of it.
+
+:func:`build_report` takes every row of ``data/published/<table>.csv`` (the
+paper's numbers as printed, text-valued footnote letters included) and, for
+each data source, looks up the reproduced value in ``results/<table>.csv``,
+the difference and a verdict (:data:`REPORT_VERDICTS`):
+
+``reproduced``
+    within what rounding of the printed numbers can explain (the ``bound``
+    the chapter saved with the number, else half a unit of the last printed
+    digit); a footnote letter is reproduced when it is the same letter;
+``within 1 SE``
+    further off than rounding, within one published standard error;
+``differs``
+    further off; ``reason`` says why, with a link to the chapter or erratum;
+``not reproduced from this source``
+    the source could give the number but no chapter wrote it;
+``cannot be reproduced``
+    the source does not hold the information (a regression on the survey
+    cannot be re-estimated from the published tables), or the number is an
+    *input* of the source rather than something derived from it (a printed
+    percentage of a father's column is what the published-table rebuild
+    starts from; its round trip is shown, but it is not a reproduction).
+
+The comparison itself is :func:`hukoumob.results.compare`, the one every
+chapter shows; this module only adds the rows no chapter wrote, the rules
+for what each source can reproduce (:func:`feasibility`) and the reasons.
+:func:`coverage` counts per table what is genuinely reproduced from the
+published tables, what only the replica gives and what nothing reproduces;
+:func:`plot_report` draws reproduced against published values.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .published import load_published
+from .results import SOURCE_LABELS, VERDICTS, compare
+from .schema import SCHEMAS, SOURCES, TEXT_VALUED
+
+#: Verdicts of the report, from best to worst: those of :func:`hukoumob.results.compare`, then two more.
+REPORT_VERDICTS = (*VERDICTS, "not reproduced from this source", "cannot be reproduced")
+
+#: The paper's tables, in order, with the names the book gives them.
+TABLE_TITLES = {
+    "table1": "Table 1: descriptive statistics",
+    "table2": "Table 2: status attainment",
+    "table3": "Table 3: outflow, all men",
+    "table4": "Table 4: outflow by hukou origin",
+    "table5": "Table 5: mobility models",
+    "table6": "Table 6: hazard of entering agriculture",
+}
+
+#: Colours of the sources in figures (Okabe-Ito: safe for colour-blind readers).
+SOURCE_COLOURS = {"published_tables": "#0072B2", "replica": "#E69F00", "lhsccc": "#009E73"}
+
+#: Short names of the sources for column headers.
+SOURCE_SHORT = {"published_tables": "published tables", "replica": "replica", "lhsccc": "real file"}
+
+#: Colours of the report's verdicts in tables (the first three as in every chapter).
+VERDICT_COLOURS = {
+    "reproduced": "#d9f0d3",
+    "within 1 SE": "#fee8b0",
+    "differs": "#f4c7c3",
+    "not reproduced from this source": "#e6e6e6",
+    "cannot be reproduced": "#f2f2f2",
+}
+
+# Where each table is reproduced from each source: (chapter file stem, section anchor).
+_RECORDS_CHAPTERS = {
+    "table1": ("03_status_attainment", "table-1-two-populations"),
+    "table2": ("03_status_attainment", "comparison-with-the-published-tables"),
+    "table3": ("02_replica", "the-scorecard"),
+    "table4": ("02_replica", "the-scorecard"),
+    "table5": ("06_agriculture_and_hukou_change", "table-5-from-individual-records"),
+    "table6": ("06_agriculture_and_hukou_change", "comparison-with-the-published-tables"),
+}
+#: Chapter and section that reproduce each table from each source (links of the report).
+CHAPTERS: dict[tuple[str, str], tuple[str, str]] = {
+    ("table2", "published_tables"): ("03_status_attainment", "comparison-with-the-published-tables"),
+    ("table3", "published_tables"): ("04_mobility_tables", "comparison-with-the-published-tables"),
+    ("table4", "published_tables"): ("04_mobility_tables", "comparison-with-the-published-tables"),
+    ("table5", "published_tables"): ("05_mobility_models", "comparison-with-the-published-table-5"),
+    **{(t, s): where for t, where in _RECORDS_CHAPTERS.items() for s in ("replica", "lhsccc")},
+}
+#: Sections that explain a known reason for a difference.
+EXPLAINED = {
+    "errata": ("04_mobility_tables", "comparison-with-the-published-tables"),
+    "weight_scale": ("05_mobility_models", "why-the-log-likelihoods-differ"),
+    "model3b": ("05_mobility_models", "model-3b-from-the-tables"),
+    "replica": ("02_replica", "the-scorecard"),
+}
+
+
+# --------------------------------------------------------------------------- what a source can give
+#: Why a source cannot give a number: short label (shown in tables) and the full reason.
+LIMITS = {
+    "records_t1": ("needs records", "needs individual records: means, SDs and shares of the survey's men"),
+    "records_t2": ("needs records", "needs individual records: a regression on the survey's men"),
+    "unweighted": ("input", "an unweighted N is printed, not derived: the weighted tables do not contain it"),
+    "father_column": ("input (round trip)", "a printed father column is what the weighted counts are rebuilt "
+                      "from: re-percentaging returns it (a round trip, not a reproduction)"),
+    "model3b": ("needs changers' table", "needs the hukou changers' own table; Table 4 Panel B minus Panel C "
+                "gives it too roughly (an attempt, not a reproduction)"),
+    "model3c": ("needs records", "needs individual schooling, which varies within the cells of a table"),
+    "histories": ("needs records", "needs each man's work history (person-years)"),
+    "us_data": ("U.S. data", "the U.S. 1962 column is Blau and Duncan's, not the Chinese survey's"),
+}
+
+
+def feasibility(table: str, key: dict[str, str], source: str) -> tuple[str, str] | None:
+    """Whether ``source`` can reproduce one published number: ``None`` if it can, else ``(kind, limit)``.
+
+    ``kind`` is ``"input"`` (the number is something the source starts from,
+    so agreement is a round trip, not a reproduction) or ``"cannot"`` (the
+    source lacks the information); ``limit`` is a key of :data:`LIMITS`. The
+    rules:
+
+    * published tables: Tables 3-4 rebuild weighted counts from the printed
+      father columns (percentages and weighted Ns), so those are inputs and
+      only the derived Total column and total weighted N are reproductions;
+      unweighted Ns are printed, never derived. Table 5 Models 1, 2 and 3a
+      depend on the data only through those tables; Model 3b would need the
+      hukou changers' table, which Panel B minus Panel C gives too roughly;
+      Model 3c and Tables 1, 2 (China) and 6 need individual records. The
+      U.S. column of Table 2 is re-derived from Blau and Duncan's published
+      correlations, also counted as a published-table source.
+    * replica and real file: everything except Table 2's U.S. column.
+    """
+    if source == "published_tables":
+        if table == "table1":
+            return "cannot", "records_t1"
+        if table == "table2":
+            return None if key["model"] == "us1962" else ("cannot", "records_t2")
+        if table in ("table3", "table4"):
+            if key["kind"] == "unweighted_n":
+                return "input", "unweighted"
+            return ("input", "father_column") if key["father_class"] != "total" else None
+        if table == "table5":
+            if key["model"] in ("model1", "model2", "model3a"):
+                return None
+            return "cannot", "model3b" if key["model"] == "model3b" else "model3c"
+        if table == "table6":
+            return "cannot", "histories"
+    elif table == "table2" and key.get("model") == "us1962":
+        return "cannot", "us_data"
+    return None
+
+
+# --------------------------------------------------------------------------- the report
+def key_string(table: str, row: pd.Series | dict) -> str:
+    """A published number's key as ``col=value;col=value`` (the form of ``errata.csv``)."""
+    return ";".join(f"{k}={row[k]}" for k in SCHEMAS[table].keys)
+
+
+def _label(table: str, row) -> str:
+    return " · ".join(str(row[k]) for k in SCHEMAS[table].keys)
+
+
+def _load(table: str, results_dir: Path) -> pd.DataFrame:
+    keys = list(SCHEMAS[table].keys)
+    file = results_dir / f"{table}.csv"
+    if not file.exists():
+        return pd.DataFrame(columns=[*keys, "value", "source"])
+    return pd.read_csv(file, dtype={**{k: str for k in keys}, "value": str, "source": str}, keep_default_na=False,
+                       na_values={"bound": [""]})
+
+
+def _text_comparison(table: str, published: pd.DataFrame, reproduced: pd.DataFrame) -> pd.DataFrame:
+    """Compare text-valued numbers (Table 6's footnote letters) by equality.
+
+    The paper prints a letter only where a coefficient is significant, and the
+    chapters write one only where theirs is. So a source that estimated the
+    coefficient (it has its ``est`` row) but wrote no letter reproduces "no
+    letter" (shown as ``n.s.``), which differs from a printed letter.
+    """
+    keys = list(SCHEMAS[table].keys)
+    rows = []
+    for column, level in [(c, lv) for name, c, lv in TEXT_VALUED if name == table]:
+        pub = published[published[column] == level]
+        for source, rep in reproduced.groupby("source"):
+            have = rep.set_index(keys)["value"]
+            for _, p in pub.iterrows():
+                k = tuple(p[c] for c in keys)
+                est = tuple(p[c] if c != column else "est" for c in keys)
+                if k in have.index:
+                    value = str(have[k])
+                elif est in have.index:
+                    value = "n.s."
+                else:
+                    continue
+                same = value.strip().lower() == str(p["value"]).strip().lower()
+                rows.append({**{c: p[c] for c in keys}, "source": source, "published": p["value"],
+                             "reproduced": value, "difference": np.nan, "bound": np.nan,
+                             "verdict": "reproduced" if same else "differs", "note": ""})
+    return pd.DataFrame(rows, columns=[*keys, "source", "published", "reproduced", "difference", "bound",
+                                       "verdict", "note"])
+
+
+def _reason(table: str, key: dict[str, str], source: str, verdict: str, note: str) -> tuple[str, str, str]:
+    """Why a number has its verdict: (text, chapter stem, anchor); empty when nothing needs saying."""
+    chapter, anchor = CHAPTERS.get((table, source), ("", ""))
+    if note:
+        return note, *EXPLAINED["errata"]
+    if verdict in ("reproduced", "within 1 SE"):
+        return "", chapter, anchor
+    if verdict == "not reproduced from this source":
+        return f"no row for this number in results/{table}.csv from this source", chapter, anchor
+    if source == "published_tables" and table == "table5":
+        if key["statistic"] == "se" or key["term"] in ("loglik", "lr_chi2"):
+            return ("the paper's weights add up to more than the number of men: this scales "
+                    "log-likelihoods and SEs, not estimates"), *EXPLAINED["weight_scale"]
+    if source == "published_tables" and table in ("table3", "table4") and key["father_class"] == "total":
+        return "the printed Total column disagrees with the printed father columns", chapter, anchor
+    if source == "replica":
+        return "a calibration miss or sampling noise of the synthetic data", *EXPLAINED["replica"]
+    return "see the chapter", chapter, anchor
+
+
+def build_report(results_dir: Path | str | None = None, sources: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One row per published number of Tables 1-6 and per source, with its verdict.
+
+    ``results_dir`` defaults to :func:`hukoumob.paths.results_dir`. ``sources``
+    defaults to the published tables and the replica, plus the real survey
+    file when ``results/`` holds any of its numbers. Columns: ``table``,
+    ``key`` (as in ``errata.csv``), ``label``, ``source``, ``published`` (as
+    printed: a number, or a footnote letter), ``decimals`` (digits printed
+    after the point), ``reproduced``, ``difference``, ``bound``, ``verdict``
+    (one of :data:`REPORT_VERDICTS`), ``feasible`` (``yes``, ``input`` or
+    ``cannot``), ``limit`` (short label of what stops the source),
+    ``reason``, ``chapter`` and ``anchor`` (where the book shows or explains
+    it).
+    """
+    folder = Path(results_dir) if results_dir is not None else paths.results_dir()
+    loaded = {t: _load(t, folder) for t in SCHEMAS}
+    if sources is None:
+        present = set().union(*(set(f["source"]) for f in loaded.values()))
+        sources = tuple(s for s in SOURCES if s != "lhsccc" or s in present)
+    frames = []
+    for table, schema in SCHEMAS.items():
+        keys = list(schema.keys)
+        printed = load_published(table, corrected=False)
+        rep = loaded[table]
+        rep = rep[rep["source"].isin(sources)]
+        text = pd.Series(False, index=rep.index)
+        for name, column, level in TEXT_VALUED:
+            if name == table:
+                text |= rep[column] == level
+        numeric = rep[~text].copy()
+        if "bound" in numeric.columns:
+            numeric["bound"] = pd.to_numeric(numeric["bound"], errors="coerce")
+        numeric["value"] = pd.to_numeric(numeric["value"], errors="coerce")
+        numeric = numeric.dropna(subset=["value"])
+        parts = [compare(table, numeric) if len(numeric) else None, _text_comparison(table, printed, rep)]
+        parts = [f for f in parts if f is not None and len(f)]
+        found = pd.concat(parts, ignore_index=True).set_index([*keys, "source"]) if parts else None
+        for _, row in printed.iterrows():
+            key = {k: row[k] for k in keys}
+            for source in sources:
+                out = {"table": table, "key": key_string(table, key), "label": _label(table, key),
+                       "source": source, "published": row["value"], "decimals": row["decimals"],
+                       "reproduced": np.nan, "difference": np.nan, "bound": np.nan, "note": ""}
+                idx = (*key.values(), source)
+                hit = found is not None and idx in found.index
+                if hit:
+                    got = found.loc[idx]
+                    out.update(reproduced=got["reproduced"], difference=got["difference"], bound=got["bound"],
+                               verdict=got["verdict"], note=got["note"])
+                limit = feasibility(table, key, source)
+                out["feasible"] = "yes" if limit is None else limit[0]
+                out["limit"] = "" if limit is None else LIMITS[limit[1]][0]
+                if limit is not None:
+                    out["verdict"] = "cannot be reproduced"
+                    why = LIMITS[limit[1]][1]
+                    if hit:
+                        why += f" (round trip: {got['verdict']})" if limit[0] == "input" else \
+                            f" (computed anyway: {got['verdict']})"
+                    chapter, anchor = CHAPTERS.get((table, source), ("", ""))
+                    if table == "table5" and key["model"] == "model3b" and source == "published_tables":
+                        chapter, anchor = EXPLAINED["model3b"]
+                    out.update(reason=why, chapter=chapter, anchor=anchor)
+                else:
+                    if not hit:
+                        out["verdict"] = "not reproduced from this source"
+                    reason, chapter, anchor = _reason(table, key, source, out["verdict"], out["note"])
+                    out.update(reason=reason, chapter=chapter, anchor=anchor)
+                frames.append(out)
+    report = pd.DataFrame(frames).drop(columns="note")
+    report["verdict"] = pd.Categorical(report["verdict"], categories=list(REPORT_VERDICTS))
+    return report[["table", "key", "label", "source", "published", "decimals", "reproduced", "difference",
+                   "bound", "verdict", "feasible", "limit", "reason", "chapter", "anchor"]]
+
+
+def missing_numbers(report: pd.DataFrame) -> pd.DataFrame:
+    """Published numbers (table, key) with no row in ``report``: empty when the report is complete."""
+    rows = [(t, key_string(t, r)) for t in SCHEMAS for _, r in load_published(t, corrected=False).iterrows()]
+    every = pd.DataFrame(rows, columns=["table", "key"])
+    have = report.set_index(["table", "key"]).index
+    return every[~every.set_index(["table", "key"]).index.isin(have)].reset_index(drop=True)
+
+
+def extra_numbers(results_dir: Path | str | None = None) -> pd.DataFrame:
+    """Reproduced numbers the paper does not print (a "-" or nothing), counted per table and source."""
+    folder = Path(results_dir) if results_dir is not None else paths.results_dir()
+    counts = []
+    for table, schema in SCHEMAS.items():
+        rep = _load(table, folder)
+        if rep.empty:
+            continue
+        keys = list(schema.keys)
+        printed = load_published(table, corrected=False).set_index(keys).index
+        extra = ~rep.set_index(keys).index.isin(printed)
+        for source, n in rep[extra].groupby("source").size().items():
+            counts.append({"table": table, "source": source, "extra": int(n)})
+    return pd.DataFrame(counts, columns=["table", "source", "extra"])
+
+
+# --------------------------------------------------------------------------- summaries
+def verdict_counts(report: pd.DataFrame) -> pd.DataFrame:
+    """Counts of each verdict per table and source (rows ``Table 1``/source short name), one column per verdict."""
+    counts = report.groupby(["table", "source"], observed=True)["verdict"].value_counts().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(REPORT_VERDICTS), fill_value=0)
+    counts["published numbers"] = counts.sum(axis=1)
+    counts.columns.name = None
+    counts.index = pd.MultiIndex.from_tuples(
+        [(t.replace("table", "Table "), SOURCE_SHORT.get(s, s)) for t, s in counts.index], names=["table", "source"])
+    return counts
+
+
+COVERAGE_COLUMNS = (
+    "published numbers",
+    "reproduced from the published tables",
+    "published tables: within 1 SE",
+    "published tables: differs",
+    "inputs of the published-table rebuild",
+    "need records: on the replica",
+    "need records: not yet computed",
+)
+
+
+def coverage(report: pd.DataFrame) -> pd.DataFrame:
+    """Per table (rows ``Table 1`` ... and ``all tables``), each published number counted once by what reproduces it.
+
+    The columns after ``published numbers`` (:data:`COVERAGE_COLUMNS`) add up to it.
+
+    The published tables come first: a number they reproduce (by verdict),
+    or one that is an input of their rebuild. A number they cannot give needs
+    individual records: it is either on the synthetic replica (any verdict)
+    or not yet computed by any chapter.
+    """
+    tab = report[report["source"] == "published_tables"].set_index(["table", "key"])
+    rep = report[report["source"] == "replica"].set_index(["table", "key"])
+    on_replica = rep["reproduced"].notna().reindex(tab.index, fill_value=False)
+    cat = pd.Series("need records: not yet computed", index=tab.index)
+    cat[on_replica] = "need records: on the replica"
+    cat[tab["feasible"] == "input"] = "inputs of the published-table rebuild"
+    feasible = tab["feasible"] == "yes"
+    cat[feasible & (tab["verdict"] == "reproduced")] = "reproduced from the published tables"
+    cat[feasible & (tab["verdict"] == "within 1 SE")] = "published tables: within 1 SE"
+    cat[feasible & (tab["verdict"] == "differs")] = "published tables: differs"
+    cat[feasible & (tab["verdict"] == "not reproduced from this source") & ~on_replica] = \
+        "need records: not yet computed"
+    counts = cat.groupby(level="table").value_counts().unstack(fill_value=0)
+    counts["published numbers"] = counts.sum(axis=1)
+    counts = counts.reindex(columns=list(COVERAGE_COLUMNS), fill_value=0).reindex(list(SCHEMAS), fill_value=0)
+    counts.loc["all tables"] = counts.sum()
+    counts.index = [t.replace("table", "Table ") if t in SCHEMAS else t for t in counts.index]
+    counts.index.name = None
+    counts.columns.name = None
+    return counts
+
+
+# --------------------------------------------------------------------------- display
+def chapter_link(chapter: str, anchor: str = "", text: str | None = None) -> str:
+    """An HTML link from a back-matter page to a chapter's section (pages sit side by side in book/)."""
+    if not chapter:
+        return ""
+    href = f"{chapter}.html" + (f"#{anchor}" if anchor else "")
+    return f'<a href="{href}">{html.escape(text or chapter_title(chapter))}</a>'
+
+
+def chapter_title(chapter: str) -> str:
+    """The first heading of ``notebooks/<chapter>.md`` (the chapter's title in the book)."""
+    file = paths.ROOT / "notebooks" / f"{chapter}.md"
+    if file.exists():
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return chapter
+
+
+def heading_anchor(title: str) -> str:
+    """The HTML id Sphinx gives a section with this title (lower case, runs of other characters to ``-``)."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def _fmt(value, decimals: int = 3) -> str:
+    """A reproduced number as text, one digit finer than the published one was printed."""
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    digits = decimals + 1
+    return f"{float(value):,.{int(digits)}f}"
+
+
+def _breakable(label: str) -> str:
+    """A key label that may wrap after its underscores in HTML (the key stays readable when copied)."""
+    return html.escape(label).replace("_", "_<wbr>")
+
+
+def display_frame(report: pd.DataFrame) -> pd.DataFrame:
+    """The report as strings for reading: numbers formatted, the source named, the reason linked."""
+    out = pd.DataFrame({
+        "number": [f"{t.replace('table', 'Table ')} · {_breakable(label)}"
+                   for t, label in zip(report["table"], report["label"])],
+        "source": report["source"].map(SOURCE_LABELS),
+        "published": [v if isinstance(v, str) else f"{v:,.{d}f}" for v, d in
+                      zip(report["published"], report["decimals"])],
+        "reproduced": [_fmt(v, d) for v, d in zip(report["reproduced"], report["decimals"])],
+        "difference": [_fmt(v, d) for v, d in zip(report["difference"], report["decimals"])],
+        "verdict": report["verdict"].astype(str),
+        "why / where": [
+            f"{html.escape(r, quote=False)} {chapter_link(c, a, '(see chapter)' if r else None)}".strip()
+            for r, c, a in zip(report["reason"], report["chapter"], report["anchor"])
+        ],
+    })
+    return out.reset_index(drop=True)
+
+
+def style_report(report: pd.DataFrame, caption: str | None = None):
+    """A Styler of :func:`display_frame`: the verdict cell tinted, links clickable, no index.
+
+    Columns that hold one value throughout (say, the source) move to the caption.
+    """
+    shown = display_frame(report)
+    constant = [c for c in shown.columns if len(shown) > 1 and shown[c].nunique() == 1]
+    if constant and caption:
+        caption += " (" + ", ".join(f"{c}: {shown[c].iloc[0]}" for c in constant) + ")"
+    shown = shown.drop(columns=constant)
+
+    tinted = [c for c in ("verdict",) if c in shown.columns]
+    styler = shown.style.map(lambda v: f"background-color: {VERDICT_COLOURS[v]}", subset=tinted)
+    styler = _column_widths(styler.hide(axis="index"), shown.columns)
+    return styler.set_caption(caption) if caption else styler
+
+
+_COUNT_TINTS = {
+    **VERDICT_COLOURS,
+    "reproduced from the published tables": VERDICT_COLOURS["reproduced"],
+    "published tables: within 1 SE": VERDICT_COLOURS["within 1 SE"],
+    "published tables: differs": VERDICT_COLOURS["differs"],
+}
+
+
+def style_counts(counts: pd.DataFrame, caption: str | None = None, transpose: bool = False):
+    """A Styler of count tables (:func:`coverage`, :func:`verdict_counts`), verdict categories tinted.
+
+    With ``transpose`` the categories become rows (narrower on a phone when
+    there are few groups).
+    """
+    frame = counts.T if transpose else counts
+    styler = frame.style
+    for name, colour in _COUNT_TINTS.items():
+        def tint(v, c=colour):
+            return f"background-color: {c}" if v else ""
+
+        if transpose and name in frame.index:
+            styler = styler.map(tint, subset=([name], frame.columns))
+        elif not transpose and name in frame.columns:
+            styler = styler.map(tint, subset=[name])
+    if not transpose:
+        styler = styler.relabel_index([_COUNT_SHORT.get(c, c) for c in frame.columns], axis=1)
+    return styler.set_caption(caption) if caption else styler
+
+
+_COUNT_SHORT = {"not reproduced from this source": "not reproduced", "cannot be reproduced": "cannot",
+                "published numbers": "all"}
+
+
+_SHORT_VERDICT = {"not reproduced from this source": "not reproduced"}
+
+
+def wide_frame(report: pd.DataFrame) -> pd.DataFrame:
+    """One row per published number, the sources side by side (value and verdict each).
+
+    The verdict of a number a source cannot give carries its short reason
+    ("cannot: needs records"); the last column gives the reason for anything
+    that is not reproduced and could have been, with a link to the chapter.
+    """
+    rows = report.copy()
+    rows["shown"] = [_fmt(v, d) for v, d in zip(rows["reproduced"], rows["decimals"])]
+    rows["judged"] = [
+        f"cannot: {limit}" if v == "cannot be reproduced" else _SHORT_VERDICT.get(v, v)
+        for v, limit in zip(rows["verdict"].astype(str), rows["limit"])
+    ]
+    needs_reason = rows["verdict"].isin(["within 1 SE", "differs", "not reproduced from this source"])
+    rows["why"] = [
+        f"{SOURCE_SHORT[s]}: {html.escape(r, quote=False)} {chapter_link(c, a, '(see chapter)')}".strip()
+        if flag and r else ""
+        for flag, s, r, c, a in zip(needs_reason, rows["source"], rows["reason"], rows["chapter"], rows["anchor"])
+    ]
+    first = rows.drop_duplicates(["table", "key"]).set_index(["table", "key"])
+    out = pd.DataFrame({
+        ("", "number"): first["label"].map(_breakable),
+        ("", "published"): [v if isinstance(v, str) else f"{v:,.{d}f}" for v, d in
+                            zip(first["published"], first["decimals"])],
+    }, index=first.index)
+    for source, part in rows.groupby("source", sort=False):
+        part = part.set_index(["table", "key"]).reindex(first.index)
+        out[(SOURCE_SHORT[source], "value")] = part["shown"]
+        out[(SOURCE_SHORT[source], "verdict")] = part["judged"]
+    out[("", "why / where")] = rows.groupby(["table", "key"], sort=False)["why"].agg(
+        lambda w: "; ".join(x for x in w if x)).reindex(first.index)
+    out.columns = pd.MultiIndex.from_tuples(out.columns)
+    return out.reset_index(drop=True)
+
+
+
+def style_wide(report: pd.DataFrame, caption: str | None = None):
+    """A Styler of :func:`wide_frame`: verdict cells tinted, links clickable, no index.
+
+    A source that can give none of the numbers loses its columns; the
+    caption says why instead.
+    """
+    shown = wide_frame(report)
+    for source, part in report.groupby("source", sort=False):
+        if len(part) and (part["verdict"] == "cannot be reproduced").all() and part["reproduced"].isna().all():
+            shown = shown.drop(columns=[SOURCE_SHORT[source]], level=0)
+            why = "; ".join(sorted(set(part["limit"])))
+            caption = (caption or "") + f" (the {SOURCE_SHORT[source]} cannot give any of these numbers: {why})"
+    verdict_cols = [c for c in shown.columns if c[1] == "verdict"]
+
+    def tint(v: str) -> str:
+        full = "cannot be reproduced" if v.startswith("cannot") else \
+            {"not reproduced": "not reproduced from this source"}.get(v, v)
+        return f"background-color: {VERDICT_COLOURS.get(full, '#ffffff')}"
+
+    styler = _column_widths(shown.style.map(tint, subset=verdict_cols).hide(axis="index"), shown.columns)
+    return styler.set_caption(caption) if caption else styler
+
+
+def _column_widths(styler, columns):
+    """Keep text columns readable on a phone (the table scrolls sideways instead) and numbers on one line."""
+    styles = {}
+    for col in columns:
+        name = col[-1] if isinstance(col, tuple) else col
+        if name == "why / where":
+            props = "min-width: 13em;"
+        elif name == "number":
+            props = "min-width: 11em;"
+        else:
+            props = "white-space: nowrap;"
+        styles[col] = [{"selector": "td", "props": props + " text-align: left; vertical-align: top;"}]
+    return styler.set_table_styles(styles, overwrite=False)
+
+
+# --------------------------------------------------------------------------- figure
+_MARKERS = {"reproduced": "o", "within 1 SE": "s", "differs": "X", "cannot be reproduced": "."}
+
+
+def _symlog_ticks(lo: float, hi: float) -> list[float]:
+    """Zero and signed powers of ten inside [lo, hi], every other power when there are many."""
+    top = int(np.ceil(np.log10(max(abs(lo), abs(hi), 1))))
+    step = 2 if top > 4 else 1
+    powers = [10.0 ** k for k in range(top, 0, -step)]
+    return sorted({0.0, *(p for p in powers if p <= hi), *(-p for p in powers if -p >= lo)})
+
+
+def plot_report(report: pd.DataFrame, title: str, ncols: int = 2) -> plt.Figure:
+    """Reproduced against published values, one panel per table, points coloured by source.
+
+    Only numeric published values with a reproduced value are drawn; inputs
+    of the published-table rebuild (round trips) are left out, since their
+    agreement is not evidence. The 45-degree line marks perfect agreement;
+    a marker's shape gives its verdict. Panels whose values span several
+    orders of magnitude (Ns, birth years, log-likelihoods) use
+    symmetric-log axes, linear between -1 and 1.
+    """
+    points = report[(report["feasible"] == "yes") & report["reproduced"].notna()].copy()
+    points = points[points["published"].map(lambda v: isinstance(v, (int, float, np.floating)))]
+    points["x"] = points["published"].astype(float)
+    points["y"] = pd.to_numeric(points["reproduced"], errors="coerce")
+    points = points.dropna(subset=["y"])
+    tables = list(SCHEMAS)
+    nrows = int(np.ceil(len(tables) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.0 * ncols, 3.6 * nrows + 0.9), squeeze=False)
+    for ax, table in zip(axes.flat, tables):
+        sub = points[points["table"] == table]
+        ax.set_title(TABLE_TITLES[table], fontsize=11)
+        ax.set_xlabel("published value")
+        ax.set_ylabel("reproduced value")
+        if sub.empty:
+            ax.text(0.5, 0.5, "nothing reproduced yet", ha="center", va="center", transform=ax.transAxes)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            continue
+        lo = float(min(sub["x"].min(), sub["y"].min()))
+        hi = float(max(sub["x"].max(), sub["y"].max()))
+        if max(abs(lo), abs(hi)) > 200:
+            ax.set_xscale("symlog", linthresh=1)
+            ax.set_yscale("symlog", linthresh=1)
+            lo_lim = -0.3 if lo >= 0 else lo * 2
+            hi_lim = hi * 2 if hi > 0 else 0.3
+            ticks = _symlog_ticks(lo_lim, hi_lim)
+            ax.set_xticks(ticks)
+            ax.set_yticks(ticks)
+        else:
+            pad = 0.06 * (hi - lo or 1)
+            lo_lim, hi_lim = lo - pad, hi + pad
+        line = np.linspace(lo_lim, hi_lim, 2000)
+        ax.plot(line, line, color="0.6", lw=1, zorder=1)
+        for source, group in sub.groupby("source"):
+            on_top = source == "published_tables"  # the genuine reproductions are drawn over the replica
+            for verdict, part in group.groupby("verdict", observed=True):
+                ax.scatter(part["x"], part["y"], s=(40 if verdict == "differs" else 24) * (1.4 if on_top else 1),
+                           marker=_MARKERS.get(str(verdict), "o"), color=SOURCE_COLOURS[source],
+                           edgecolor="black" if verdict == "differs" else "none", linewidth=0.5,
+                           alpha=0.9 if on_top else 0.6, zorder=4 if on_top else 3)
+        ax.set_xlim(lo_lim, hi_lim)
+        ax.set_ylim(lo_lim, hi_lim)
+        ax.grid(alpha=0.3)
+    for ax in axes.flat[len(tables):]:
+        ax.set_visible(False)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=SOURCE_COLOURS[s], label=SOURCE_LABELS[s])
+               for s in SOURCE_COLOURS if s in set(points["source"])]
+    handles += [plt.Line2D([], [], marker=_MARKERS[v], ls="", color="0.4", markeredgecolor="black"
+                           if v == "differs" else "none", label=v) for v in VERDICTS]
+    handles.append(plt.Line2D([], [], color="0.6", lw=1, label="published = reproduced"))
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 0.0),
+               fontsize=10)
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout(rect=(0, 0.9 / (3.6 * nrows + 0.9) + 0.02, 1, 0.97))
+    return fig
