@@ -9,6 +9,10 @@ moment (means, SDs, proportions by residence), Table 2's Model 1 coefficients
 by residence, and the starting values of the Table 5 Model 3c and Table 6
 Model 4 parameters.
 
+Set by hand after trying values against the design-based SEs (priors, not
+fitted): the SD of the hazard's PSU frailty ``cluster_sd.hazard`` and
+``careers.party_join_skew`` (:mod:`.careers`).
+
 What is *fitted* (the free parameters, starting from the priors of
 :func:`initial_params`):
 
@@ -193,8 +197,9 @@ def initial_params(seed: int = SEED) -> dict:
         },
         "paths": copy.deepcopy(PATH_PRIORS),
         "schooling": {"p_vocational": 0.3, "p_vocational_changer": 0.5, "p_adult_education": 0.1},
-        "careers": {"entry_delay": 1.0, "party_on_educ": 0.8, "party_on_father": 0.7, "party_changer": 1.0, "party_on_age": 0.8},
-        "cluster_sd": {"educ": 0.35, "first_isei": 0.3, "party": 0.4, "father_party": 0.4},
+        "careers": {"entry_delay": 1.0, "party_on_educ": 0.8, "party_on_father": 0.7, "party_changer": 1.0, "party_on_age": 0.8,
+                    "party_join_skew": 2.0},
+        "cluster_sd": {"educ": 0.35, "first_isei": 0.3, "party": 0.4, "father_party": 0.4, "hazard": 0.5},
         "destinations": {"model3c": m3, "model2": m2,
                          "cell_counts": {g: targets.as_matrix(c).tolist() for g, c in targets.panel_counts().items()}},
         "history": {"theta": theta, "pi_stay": 0.5},

@@ -85,7 +85,10 @@ def draw_careers(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.Dat
                  + party_psu[i] + party_noise[i])
         party[i] = exact_share(score, w[i], t1p[s]["proportion"])
     out["party_member"] = party
-    start = np.maximum(entry, birth + 18)
+    start = np.where(c.get("party_before_entry", False), birth + 18, np.maximum(entry, birth + 18))
     start = np.minimum(start, LAST_YEAR)
-    out["party_join_year"] = np.where(party == 1, np.floor(start + join_u * (LAST_YEAR - start + 1)).clip(max=LAST_YEAR), np.nan)
+    skew = c.get("party_join_skew", 1.0)  # > 1: joins drawn earlier in the career (u ** skew)
+    out["party_join_year"] = np.where(party == 1, np.floor(start + join_u**skew * (LAST_YEAR - start + 1)).clip(max=LAST_YEAR), np.nan)
+    # drawn last, so that the draws above do not depend on it
+    out["hazard_frailty"] = psu_effect(out["psu"].to_numpy(), p["cluster_sd"].get("hazard", 0.0), rng)
     return out

@@ -43,7 +43,10 @@ def yearly_hazards(men: pd.DataFrame, theta: dict) -> pd.DataFrame:
     tmp["farm_entry_year"] = np.nan
     py = person_years(tmp)
     beta = np.array([theta[t] for t in TERMS])
-    py["hazard"] = expit(design_matrix(py, "model4") @ beta)
+    eta = design_matrix(py, "model4") @ beta
+    if "hazard_frailty" in men.columns:  # the PSU's shared frailty (drawn in :mod:`.careers`)
+        eta = eta + men["hazard_frailty"].reindex(py["person"].to_numpy()).to_numpy(float)
+    py["hazard"] = expit(eta)
     return py
 
 
