@@ -22,9 +22,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import run_times
 
 from hukoumob import attainment
 
@@ -34,13 +34,7 @@ N_MEN = 2844
 
 def median_ms(fn, repeats: int) -> float:
     """Median wall time of ``fn()`` in milliseconds (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    return statistics.median(run_times(fn, repeats)) * 1e3
 
 
 def load_men():

@@ -34,9 +34,9 @@ import argparse
 import os
 import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import run_times
 from scipy.optimize import minimize
 
 from hukoumob.mobility import MobilityData, fit_records, fit_table, load_erikson_tables, simulate_records
@@ -52,12 +52,7 @@ def median_ms(fn, repeats: int) -> float:
     """Median wall time of ``fn()`` in milliseconds (after one warm-up call);
     the fastest run is kept in ``BEST`` (it shows the cost without the
     preemption a loaded machine adds)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
+    times = [t * 1e3 for t in run_times(fn, repeats)]
     BEST[fn] = min(times)
     return statistics.median(times)
 

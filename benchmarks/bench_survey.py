@@ -20,9 +20,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 
 import numpy as np
+from _timing import run_times
 
 from hukoumob.survey import SurveyDesign, compare_se, simulate_survey, svy_logit, svy_ols
 
@@ -31,13 +31,7 @@ TARGET_MS = 1000.0
 
 def median_ms(fn, repeats: int) -> float:
     """Median wall time of ``fn()`` in milliseconds (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    return statistics.median(run_times(fn, repeats)) * 1e3
 
 
 def make_data(n_obs: int, seed: int):

@@ -22,9 +22,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 
 import pandas as pd
+from _timing import run_times
 
 from hukoumob import hazard
 from hukoumob import mobility_records as mr
@@ -35,13 +35,7 @@ TARGETS_S = {"table5": 10.0, "table6": 2.0}
 
 def median_s(fn, repeats: int) -> float:
     """Median wall time of ``fn()`` in seconds (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(run_times(fn, repeats))
 
 
 def main() -> int:
