@@ -1,49 +1,17 @@
 """End-to-end: execute every chapter on the default data and build the HTML, in a copy of the repo.
 
 The copy (tracked and untracked, not ignored files) keeps the working tree
-clean; ``PYTHONPATH`` points the kernel at the copy's package.
+clean; ``PYTHONPATH`` points the kernel at the copy's package (helpers in
+``tests/_repo_copy.py``, shared with ``tests/test_real_file_mode.py``).
 """
-
-import hashlib
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from hukoumob import paths
+from _repo_copy import build as _build
+from _repo_copy import copy_repo as _copy_repo
+from _repo_copy import digest as _digest
 
 pytestmark = pytest.mark.slow
-
-
-def _copy_repo(dest: Path) -> Path:
-    listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"], cwd=paths.ROOT, capture_output=True, text=True, check=True
-    ).stdout.split("\n")
-    for rel in filter(None, listed):
-        src = paths.ROOT / rel
-        if src.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel)
-    return dest
-
-
-def _digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        if f.is_file():
-            h.update(str(f.relative_to(folder)).encode() + f.read_bytes())
-    return h.hexdigest()
-
-
-def _build(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(repo / "src"), "HUKOUMOB_RESULTS": str(repo / "results")}
-    return subprocess.run(
-        [sys.executable, "-m", "hukoumob.build", *args], cwd=repo, env=env, capture_output=True, text=True
-    )
 
 
 @pytest.fixture(scope="module")

@@ -1,50 +1,12 @@
 """Real-file mode: a fake file in the real layout (built from the replica) loads; bad inputs stop with clear messages."""
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from _fake_survey import fake_file
 
 from hukoumob import paths
 from hukoumob.records import RecordsError, load_records
-
-EGP10 = {"I_II": "I", "III": "III", "IVab": "IVa", "V_VI": "VI", "VIIa": "VIIa", "farm": "IVc"}
-COLS = {  # ours -> the fake file's names
-    "stratum": "strat", "psu": "cluster", "adults": "nadult", "birth_year": "byear",
-    "residence14_rural": "res14", "hukou14_rural": "hk14", "father_isei": "fisei", "father_educ": "fedu",
-    "father_party_member14": "fparty", "educ": "eduyrs", "first_isei": "isei1", "current_isei": "isei96",
-    "party_member": "ccp", "labor_force_entry_year": "yrwork", "farm_entry_year": "yrfarm",
-    "year_junior_hs": "yrjh", "year_senior_hs": "yrsh", "year_vocational": "yrvoc", "year_college": "yrcol",
-    "party_join_year": "yrccp",
-}
-
-
-def fake_file(tmp_path, n_women=300):
-    men = pd.read_csv(paths.REPLICA / "men.csv")
-    raw = men.rename(columns=COLS)[list(COLS.values())].copy()
-    raw["sex"] = 1
-    raw["age"] = 1996 - men["birth_year"]
-    raw["smp"] = np.where(men["residence_rural"] == 1, 2, 1)
-    raw["hk14"] = np.where(men["birth_year"] <= 1941, np.nan, men["hukou14_rural"])  # no hukou at 14: to impute
-    raw["hknow"] = np.where((men["hukou14_rural"] == 1) & (men["hukou_change"] == 0), 1, 0)
-    raw["egpf"] = men["father_class"].map(EGP10)
-    raw["egp96"] = men["son_class"].map(EGP10)
-    women = raw.sample(n_women, random_state=1).assign(sex=2)
-    raw = pd.concat([raw, women], ignore_index=True)
-    file = tmp_path / "fake.csv"
-    raw.to_csv(file, index=False)
-    mapping = {"variables": {
-        **{ours: {"source": theirs} for ours, theirs in COLS.items()},
-        "sex": {"source": "sex", "male": 1}, "age": {"source": "age"},
-        "sample": {"source": "smp", "recode": {1: "urban", 2: "rural"}},
-        "weight": {"compute": "footnote5"},
-        "hukou_now_rural": {"source": "hknow"},
-        "father_class": {"source": "egpf", "transform": "egp10"},
-        "son_class": {"source": "egp96", "transform": "egp10"},
-    }}
-    mfile = tmp_path / "map.yml"
-    mfile.write_text(yaml.safe_dump(mapping))
-    return file, mfile, raw, mapping
 
 
 def test_fake_real_file_loads_and_matches_the_replica(tmp_path):
@@ -104,3 +66,10 @@ def test_shipped_mapping_has_placeholders_only(tmp_path):
     file, _, _, _ = fake_file(tmp_path)
     with pytest.raises(RecordsError, match="TO_FILL_"):
         load_records(str(file))
+
+
+def test_mapping_named_by_the_environment_and_a_stata_file(tmp_path, monkeypatch):
+    file, mfile, _, _ = fake_file(tmp_path, name="fake.dta")
+    monkeypatch.setenv("HUKOUMOB_LHSCCC_MAPPING", str(mfile))
+    rec = load_records(str(file))
+    assert rec.source == "lhsccc" and len(rec.men) == len(pd.read_csv(paths.REPLICA / "men.csv"))

@@ -82,12 +82,16 @@ def _files_under(folder: Path, pattern: str = "*") -> list[Path]:
 
 
 def shared_digest() -> str:
-    """Hash of what every chapter depends on: the package, ``data/`` and the pinned requirements."""
+    """Hash of what every chapter depends on: the package, ``data/``, the pinned requirements
+    and the real file's variable mapping when ``$HUKOUMOB_LHSCCC_MAPPING`` puts it outside ``data/``."""
     h = hashlib.sha256()
     for f in [*_files_under(paths.ROOT / "src", "*.py"), *_files_under(paths.DATA), paths.ROOT / "requirements.txt"]:
         if f.exists():
             h.update(str(f.relative_to(paths.ROOT)).encode())
             h.update(f.read_bytes())
+    mapping = paths.lhsccc_mapping()
+    if mapping.is_file() and paths.DATA.resolve() not in mapping.resolve().parents:
+        h.update(b"HUKOUMOB_LHSCCC_MAPPING" + mapping.read_bytes())
     return h.hexdigest()
 
 
@@ -116,16 +120,33 @@ def _to_notebook(source: Path, target: Path) -> None:
     jupytext.write(nb, target, fmt="ipynb")
 
 
-def _tidy_executed(path: Path) -> None:
-    """Hide papermill's plumbing in the executed copy: show the injected parameters, drop the defaults."""
+REAL_FILE_SHOWN_AS = "<real survey file>"
+
+
+def _tidy_executed(path: Path, params: dict | None = None) -> None:
+    """Hide papermill's plumbing in the executed copy: drop the default parameters cell and fold
+    the injected one (the values the chapter ran with) behind a "show" toggle.
+
+    The real survey file's path (``data_source`` other than ``"replica"``) is
+    shown as ``"<real survey file>"`` in the injected cell, so neither its name
+    nor its folder reaches the notebook or the HTML.
+    """
     import nbformat
+    from papermill.translators import PythonTranslator
 
     nb = nbformat.read(path, as_version=4)
     injected = any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    real = (params or {}).get("data_source")
+    hide = real not in (None, "", "replica")
     for cell in nb.cells:
         tags = cell.metadata.setdefault("tags", [])
         if injected and "parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
+        if "injected-parameters" in tags and "hide-input" not in tags:
+            tags.append("hide-input")
+        if hide and "injected-parameters" in tags:
+            shown = PythonTranslator.translate(REAL_FILE_SHOWN_AS)
+            cell.source = cell.source.replace(PythonTranslator.translate(real), shown)
     nb.metadata.pop("papermill", None)
     nbformat.write(nb, path)
 
@@ -189,7 +210,7 @@ def execute(chapter: Chapter, cwd: Path) -> float:
             raise ChapterError(
                 f"chapter {chapter.name} failed in {where}: {err.ename}: {err.evalue}\n{trace}"
             ) from None
-        _tidy_executed(out)
+        _tidy_executed(out, chapter.params)
         out.replace(chapter.executed)
     return time.perf_counter() - start
 

@@ -4,7 +4,9 @@
 * a path to the real survey file (Stata ``.dta`` or CSV): the file's
   variables are renamed and transformed as ``data/lhsccc_variables.yml``
   says (EGP-10 collapse, footnote-5 weights, the hukou-at-14 imputation),
-  the sample is restricted to men, and the result is validated.
+  the sample is restricted to men, and the result is validated. The
+  environment variable ``HUKOUMOB_LHSCCC_MAPPING`` names another mapping
+  file instead (e.g. a filled-in copy kept beside the licensed file).
 
 Validation (:func:`validate_men`) checks presence, types, code ranges and
 the sample restriction (men 20-69 in 1996) and reports *every* problem at
@@ -26,7 +28,7 @@ from .classes import EGP10_TO_6
 from .schema import CLASSES
 from .sources import DataSource, resolve_source
 
-MAPPING_FILE = paths.DATA / "lhsccc_variables.yml"
+MAPPING_FILE = paths.DATA / "lhsccc_variables.yml"  # the shipped mapping (placeholders); see paths.lhsccc_mapping
 SURVEY_YEAR = 1996
 AGE_RANGE = (20, 69)
 
@@ -64,7 +66,8 @@ class Records:
 def load_records(data_source: str | Path | None = "replica", mapping: str | Path | None = None) -> Records:
     """The men DataFrame for either source, validated (see the module docstring).
 
-    ``mapping`` overrides ``data/lhsccc_variables.yml`` (used by tests).
+    ``mapping`` overrides the mapping file (``$HUKOUMOB_LHSCCC_MAPPING`` or
+    ``data/lhsccc_variables.yml``, see :func:`hukoumob.paths.lhsccc_mapping`).
     Raises :class:`RecordsError` (or ``ValueError`` from
     :func:`hukoumob.sources.resolve_source` for a bad setting or path).
     """
@@ -94,10 +97,10 @@ def read_file(source: DataSource) -> pd.DataFrame:
 
 
 def load_mapping(mapping: str | Path | None = None) -> dict:
-    """Read the variable mapping (YAML)."""
+    """Read the variable mapping (YAML): ``mapping``, else ``$HUKOUMOB_LHSCCC_MAPPING``, else the shipped one."""
     import yaml
 
-    file = Path(mapping) if mapping else MAPPING_FILE
+    file = Path(mapping) if mapping else paths.lhsccc_mapping()
     if not file.exists():
         raise RecordsError(f"{file}: the variable mapping is missing")
     try:
