@@ -57,6 +57,7 @@ def test_unchanged_rebuild_reexecutes_nothing(built):
     assert second.returncode == 0, second.stderr
     assert "executing" not in second.stdout
     assert "unchanged, kept" in second.stdout
+    assert "[html] unchanged, kept" in second.stdout
 
 
 def test_build_writes_nothing_under_data(built):

@@ -37,6 +37,7 @@ from .sources import resolve_source
 NOTEBOOKS = paths.ROOT / "notebooks"
 BOOK = paths.ROOT / "book"
 HASHES = paths.ROOT / "_build" / "chapter-hashes.json"
+HTML_STAMP = paths.ROOT / "_build" / "html-built-ok"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -215,8 +216,12 @@ def execute(chapter: Chapter, cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def run_chapters(todo: list[Chapter], force: bool = False) -> None:
-    """Execute the chapters whose content hash changed, printing progress with times."""
+def run_chapters(todo: list[Chapter], force: bool = False) -> int:
+    """Execute the chapters whose content hash changed, printing progress with times.
+
+    Returns the number of chapters executed.
+    """
+    executed = 0
     shared = shared_digest()
     known = json.loads(HASHES.read_text()) if HASHES.exists() else {}
     for i, chapter in enumerate(todo, 1):
@@ -231,6 +236,8 @@ def run_chapters(todo: list[Chapter], force: bool = False) -> None:
         HASHES.parent.mkdir(parents=True, exist_ok=True)
         HASHES.write_text(json.dumps(known, indent=1, sort_keys=True))
         print(f"{label}: done in {seconds:.1f} s", flush=True)
+        executed += 1
+    return executed
 
 
 def archive_results() -> Path:
@@ -244,9 +251,21 @@ def archive_results() -> Path:
     return target
 
 
+def html_is_current() -> bool:
+    """True when the last successful HTML build is newer than every page source and config file."""
+    index = HTML_STAMP
+    if not index.exists() or not (paths.ROOT / "_build" / "html" / "index.html").exists():
+        return False
+    sources = [*BOOK.glob("*.md"), *BOOK.glob("*.ipynb"), *BOOK.glob("*.zip")]
+    sources += [paths.ROOT / name for name in ("_config.yml", "_toc.yml", "references.bib")]
+    built = index.stat().st_mtime
+    return all(f.stat().st_mtime <= built for f in sources if f.exists())
+
+
 def build_html(strict: bool = True) -> float:
     """Run ``jupyter-book build`` on the repository root; on failure print only warnings and errors."""
     start = time.perf_counter()
+    HTML_STAMP.unlink(missing_ok=True)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(paths.ROOT), "--keep-going"]
     if strict:
         cmd.append("-W")
@@ -257,6 +276,7 @@ def build_html(strict: bool = True) -> float:
         lines = [_ANSI.sub("", ln) for ln in lines]
         keep = [ln for ln in lines if re.search(r"WARNING|ERROR|Error|Exception", ln)] or lines[-30:]
         raise ChapterError("jupyter-book build failed:\n" + "\n".join(keep[:40]))
+    HTML_STAMP.touch()
     seconds = time.perf_counter() - start
     print(f"[html] done in {seconds:.1f} s: {paths.ROOT / '_build' / 'html' / 'index.html'}", flush=True)
     return seconds
@@ -296,10 +316,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHONHASHSEED", "0")
     start = time.perf_counter()
     try:
-        run_chapters(todo, force=args.force)
+        executed = run_chapters(todo, force=args.force)
         if not args.no_html:
-            archive_results()
-            build_html()
+            if executed or not html_is_current():
+                archive_results()
+                build_html()
+            else:
+                print("[html] unchanged, kept", flush=True)
     except ChapterError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
