@@ -256,7 +256,7 @@ def html_is_current() -> bool:
     index = HTML_STAMP
     if not index.exists() or not (paths.ROOT / "_build" / "html" / "index.html").exists():
         return False
-    sources = [*BOOK.glob("*.md"), *BOOK.glob("*.ipynb"), *BOOK.glob("*.zip")]
+    sources = [*BOOK.glob("*.md"), *BOOK.glob("*.ipynb"), *BOOK.glob("*.zip"), *(paths.ROOT / "_static").glob("*")]
     sources += [paths.ROOT / name for name in ("_config.yml", "_toc.yml", "references.bib")]
     built = index.stat().st_mtime
     return all(f.stat().st_mtime <= built for f in sources if f.exists())
@@ -266,7 +266,8 @@ def build_html(strict: bool = True) -> float:
     """Run ``jupyter-book build`` on the repository root; on failure print only warnings and errors."""
     start = time.perf_counter()
     HTML_STAMP.unlink(missing_ok=True)
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(paths.ROOT), "--keep-going"]
+    # --all: Sphinx's incremental build misses new citations (bibliography page) and static-file edits
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(paths.ROOT), "--all", "--keep-going"]
     if strict:
         cmd.append("-W")
     print("[html] jupyter-book build ...", flush=True)

@@ -11,6 +11,8 @@ caller and must say where the numbers come from.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -24,7 +26,7 @@ NODES = {
     "first_isei": ((1.15, 0.0), "W\nFirst job"),
     "current_isei": ((2.3, 0.5), "Y\nCurrent\noccupation"),
 }
-BOX_W, BOX_H = 0.42, 0.3
+BOX_W, BOX_H = 0.5, 0.32
 #: Curvature and label position (fraction along the arrow) of each path, chosen so labels do not collide.
 _STYLE = {
     ("father_educ", "educ"): (0.0, 0.5),
@@ -55,7 +57,7 @@ def _label(ax, p0, p1, rad: float, frac: float, text: str, colour: str) -> None:
     ctrl = mid + rad * np.array([d[1], -d[0]])  # matplotlib arc3 control point
     t = frac
     pos = (1 - t) ** 2 * p0 + 2 * t * (1 - t) * ctrl + t**2 * p1
-    ax.text(*pos, text, ha="center", va="center", fontsize=9, color=colour,
+    ax.text(*pos, text, ha="center", va="center", fontsize=10, color=colour,
             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
 
 
@@ -68,7 +70,7 @@ def path_diagram(coefs: pd.DataFrame, ax: plt.Axes, title: str, *, decimals: int
     for node, ((x, y), text) in NODES.items():
         ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                     boxstyle="round,pad=0.02", fc="#eef3fa", ec="0.3", lw=1.2))
-        ax.text(x, y, text, ha="center", va="center", fontsize=9)
+        ax.text(x, y, text, ha="center", va="center", fontsize=10)
     fmt = f"{{:.{decimals}f}}"
     for row in coefs.itertuples(index=False):
         value = round(float(row.value), decimals) + 0.0  # no "-0.00"
@@ -94,7 +96,7 @@ def path_diagram(coefs: pd.DataFrame, ax: plt.Axes, title: str, *, decimals: int
             _label(ax, p0, p1, 0.45, 0.5, fmt.format(value), "0.3")
     res = coefs[coefs["kind"] == "residual"].set_index("target")["value"]
     r2 = "   ".join(f"{NODES[t][1][0]}: {1 - v**2:.2f}" for t, v in res.items())
-    ax.text(1.15, -0.42, f"R-squared   {r2}", ha="center", va="center", fontsize=8.5, color="0.35")
+    ax.text(1.15, -0.42, f"R-squared   {r2}", ha="center", va="center", fontsize=10, color="0.3")
     ax.set_xlim(-0.55, 2.75)
     ax.set_ylim(-0.5, 1.55)
     ax.set_aspect("equal")
@@ -103,16 +105,25 @@ def path_diagram(coefs: pd.DataFrame, ax: plt.Axes, title: str, *, decimals: int
     return ax
 
 
-def path_diagram_pair(panels: dict[str, pd.DataFrame], suptitle: str, *, decimals: int = 2) -> plt.Figure:
-    """Path diagrams side by side, one per panel (for example the U.S. 1962 beside China 1996)."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.4 * len(panels), 4.6))
-    for ax, (name, coefs) in zip(np.atleast_1d(axes), panels.items()):
+def path_diagram_pair(panels: dict[str, pd.DataFrame], suptitle: str, *, decimals: int = 2, ncols: int = 1) -> plt.Figure:
+    """Path diagrams, one per panel (for example the U.S. 1962 and China 1996), stacked by default.
+
+    One column keeps the figure about 6.5 inches wide, so that its labels stay
+    legible when the page is read on a phone; ``ncols=2`` puts the panels side
+    by side.
+    """
+    n = len(panels)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.6 * ncols, 4.1 * nrows + 0.9), squeeze=False)
+    for ax, (name, coefs) in zip(axes.flat, panels.items()):
         path_diagram(coefs, ax, name, decimals=decimals)
-    fig.suptitle(suptitle, fontsize=12)
-    fig.text(0.5, 0.01, "Standardized path coefficients (each variable on all variables to its left); "
-             "the curved arrow is the correlation of V and X; dashed red = negative.",
-             ha="center", fontsize=8, color="0.35")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(textwrap.fill(suptitle, 62 * ncols), fontsize=12)
+    note = ("Standardized path coefficients (each variable on all variables to its left); "
+            "the curved arrow is the correlation of V and X; dashed red = negative.")
+    fig.text(0.5, 0.01, textwrap.fill(note, 80 * ncols), ha="center", va="bottom", fontsize=9.5, color="0.3")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 

@@ -7,6 +7,8 @@ the caller and must say where the numbers come from.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -74,22 +76,30 @@ def alluvial(counts: pd.DataFrame, ax: plt.Axes, title: str, gap: float = 0.012,
             if side:
                 ax.add_patch(Rectangle((x1, top[i] - tot[i]), width, tot[i], color="0.45"))
             if tot[i] / span >= min_label:
-                ax.text(x, top[i] - tot[i] / 2, f"{SHORT[cls]} {tot[i] / span:.0%}", ha=ha, va="center", fontsize=9)
+                ax.text(x, top[i] - tot[i] / 2, f"{SHORT[cls]} {tot[i] / span:.0%}", ha=ha, va="center", fontsize=10)
     ax.set_xlim(-0.45, 1.45)
     ax.set_ylim(-0.02, 1.02)
     ax.axis("off")
-    ax.text(x0 - width / 2, 1.05, "Father", ha="center", fontsize=10, weight="bold")
-    ax.text(x1 + width / 2, 1.05, "Son", ha="center", fontsize=10, weight="bold")
+    ax.text(x0 - width / 2, 1.05, "Father", ha="center", fontsize=10.5, weight="bold")
+    ax.text(x1 + width / 2, 1.05, "Son", ha="center", fontsize=10.5, weight="bold")
     ax.set_title(title, fontsize=11, pad=18)
     return ax
 
 
-def alluvial_pair(panels: dict[str, pd.DataFrame], suptitle: str) -> plt.Figure:
-    """Alluvial diagrams side by side, one per panel (for example urban vs rural origin)."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.2 * len(panels), 5.6))
-    for ax, (name, counts) in zip(np.atleast_1d(axes), panels.items()):
+def alluvial_pair(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 1) -> plt.Figure:
+    """Alluvial diagrams, one per panel (for example urban vs rural origin), stacked by default.
+
+    One column keeps the figure about 6.5 inches wide, so that its labels stay
+    legible on a phone; ``ncols=2`` puts the panels side by side.
+    """
+    n = len(panels)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 4.6 * nrows + 0.6), squeeze=False)
+    for ax, (name, counts) in zip(axes.flat, panels.items()):
         alluvial(counts, ax, name)
-    fig.suptitle(suptitle, fontsize=12)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(textwrap.fill(suptitle, 62 * ncols), fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -104,27 +114,37 @@ def outflow_heatmap(pct: pd.DataFrame, ax: plt.Axes, title: str, vmax: float = 8
     labels = [SHORT[c] for c in CLASSES]
     sns.heatmap(cells.to_numpy(), ax=ax, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=vmax,
                 cbar=False, linewidths=0.5, linecolor="white", xticklabels=labels, yticklabels=labels,
-                annot_kws={"fontsize": 9})
+                annot_kws={"fontsize": 10})
     for i in range(len(CLASSES)):
         ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="black", lw=2))
-    ax.set_xlabel("Father's class")
-    ax.set_ylabel("Son's class")
-    ax.set_title(title, fontsize=11)
+    ax.set_xlabel("Father's class", fontsize=10)
+    ax.set_ylabel("Son's class", fontsize=10)
+    ax.set_title(title, fontsize=10.5)
+    ax.tick_params(axis="both", labelsize=9.5)
     ax.tick_params(axis="y", rotation=0)
     return ax
 
 
 def outflow_heatmaps(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 2) -> plt.Figure:
-    """A grid of :func:`outflow_heatmap` panels sharing one colour scale, with a colour bar."""
+    """A grid of :func:`outflow_heatmap` panels sharing one colour scale, with a colour bar.
+
+    Axis titles are written once per row and column, and the figure is kept
+    about 7 inches wide so that the cell percentages stay legible on a phone.
+    """
     n = len(panels)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 4.6 * nrows), squeeze=False)
-    for ax, (name, pct) in zip(axes.flat, panels.items()):
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.05 * ncols + 0.6, 3.2 * nrows + 0.5), squeeze=False,
+                             layout="constrained")
+    for i, (ax, (name, pct)) in enumerate(zip(axes.flat, panels.items())):
         outflow_heatmap(pct, ax, name)
+        if i % ncols:
+            ax.set_ylabel("")  # only the left column names the rows
+        if i + ncols < n:
+            ax.set_xlabel("")  # only the lowest panel of each column names the columns
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle(suptitle, fontsize=12)
-    fig.tight_layout(rect=(0, 0, 0.93, 1))
-    cax = fig.add_axes((0.945, 0.15, 0.015, 0.7))
-    fig.colorbar(axes.flat[0].collections[0], cax=cax, label="Per cent of sons in the father's class")
+    fig.suptitle(textwrap.fill(suptitle, 68), fontsize=12)
+    bar = fig.colorbar(axes.flat[0].collections[0], ax=axes, shrink=0.6, aspect=30, pad=0.02)
+    bar.set_label("Per cent of sons in the father's class", fontsize=10)
+    bar.ax.tick_params(labelsize=9)
     return fig

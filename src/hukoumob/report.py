@@ -591,7 +591,7 @@ def plot_report(report: pd.DataFrame, title: str, ncols: int = 2) -> plt.Figure:
     points = points.dropna(subset=["y"])
     tables = list(SCHEMAS)
     nrows = int(np.ceil(len(tables) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.0 * ncols, 3.6 * nrows + 0.9), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.1 * nrows + 0.9), squeeze=False)
     for ax, table in zip(axes.flat, tables):
         sub = points[points["table"] == table]
         ax.set_title(TABLE_TITLES[table], fontsize=11)
@@ -637,5 +637,5 @@ def plot_report(report: pd.DataFrame, title: str, ncols: int = 2) -> plt.Figure:
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 0.0),
                fontsize=10)
     fig.suptitle(title, fontsize=12)
-    fig.tight_layout(rect=(0, 0.9 / (3.6 * nrows + 0.9) + 0.02, 1, 0.97))
+    fig.tight_layout(rect=(0, 0.9 / (3.1 * nrows + 0.9) + 0.02, 1, 0.97))
     return fig

@@ -140,12 +140,14 @@ def style_summary(summary: pd.DataFrame, caption: str | None = None):
     styler = summary.style
     for verdict in VERDICTS:
         styler = styler.map(
-            lambda v, c=_COLOURS[verdict]: f"background-color: {c}" if v else "", subset=[verdict]
+            lambda v, c=_COLOURS[verdict]: f"background-color: {c}; color: {_INK}" if v else "", subset=[verdict]
         )
     return styler.set_caption(caption) if caption else styler
 
 
 _COLOURS = {"reproduced": "#d9f0d3", "within 1 SE": "#fee8b0", "differs": "#f4c7c3"}
+#: Text colour on the tinted cells, so that they stay legible in the theme's dark mode too.
+_INK = "#1a1a1a"
 
 
 def style_comparison(comparison: pd.DataFrame, caption: str | None = None, decimals: int = 3):
@@ -155,12 +157,15 @@ def style_comparison(comparison: pd.DataFrame, caption: str | None = None, decim
     if constant and caption:
         caption += " (" + ", ".join(f"{c}: {shown[c].iloc[0]}" for c in constant if shown[c].iloc[0] != "") + ")"
     shown = shown.drop(columns=constant)
-    num = ["published", "reproduced", "difference", "bound"]
+    num = [c for c in ("published", "reproduced", "difference", "bound") if c in shown.columns]
 
     def colour(row: pd.Series) -> list[str]:
-        return [f"background-color: {_COLOURS[row['verdict']]}"] * len(row)
+        return [f"background-color: {_COLOURS[row['verdict']]}; color: {_INK}"] * len(row)
 
     styler = shown.style.apply(colour, axis=1).format({c: f"{{:.{decimals}f}}" for c in num}).hide(axis="index")
+    styler = styler.set_properties(subset=num, **{"text-align": "right"}).set_table_styles(
+        {c: [{"selector": "th", "props": "text-align: right"}] for c in num}, overwrite=False
+    )
     if caption:
         styler = styler.set_caption(caption)
     return styler
