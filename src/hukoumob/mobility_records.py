@@ -111,16 +111,6 @@ def fit_model_table(men: pd.DataFrame, model: str, **fit_options) -> MobilityRes
     return fit_table(table.to_numpy(), categories=CLASSES, n_persons=len(d), **fit_options)
 
 
-def _free_keep(fit: MobilityResults, scores: str) -> np.ndarray:
-    n_free = fit.information().shape[0]
-    J = fit.layout.J
-    if scores == "estimated":
-        return np.arange(n_free)
-    if scores == "fixed":
-        return np.r_[0 : J - 1, 2 * J - 3 : n_free]
-    raise ValueError("scores must be 'fixed' or 'estimated'")
-
-
 def survey_design(men: pd.DataFrame, lonely_psu: str = "adjust") -> SurveyDesign:
     """The sample design of the men's file (strata, PSUs = villages / neighbourhoods, weights),
     used for Table 5's design-based SEs (single-PSU strata: ``lonely_psu``)."""
@@ -150,7 +140,7 @@ def design_vcov(
     mask = sample_mask(men, model).to_numpy()
     if int(mask.sum()) != fit.data.n:
         raise ValueError(f"{model}: the fit has {fit.data.n} records but the sample has {int(mask.sum())} men")
-    keep = _free_keep(fit, scores)
+    keep = fit.free_indices(scores)
     A = fit.information(information)[np.ix_(keep, keep)]
     S = np.zeros((len(men), keep.size))
     S[mask] = fit.score_contributions()[:, keep]

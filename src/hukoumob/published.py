@@ -100,7 +100,7 @@ def validate(frame: pd.DataFrame, schema: TableSchema, file: Path | str) -> pd.D
 
 
 def printed_decimals(text: str) -> int:
-    """Digits after the decimal point of a number as printed ("0.558" -> 3, "2844" -> 0)."""
+    """Digits after the decimal point of a number as printed ("0.125" -> 3, "2844" -> 0)."""
     text = text.strip()
     return len(text.split(".", 1)[1]) if "." in text else 0
 
