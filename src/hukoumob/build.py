@@ -152,7 +152,7 @@ def _tidy_executed(path: Path, params: dict | None = None) -> None:
     nbformat.write(nb, path)
 
 
-_NOISE = re.compile(r"Kernel is running over TCP without encryption")
+_NOISE = re.compile(r"Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel")
 
 
 @contextlib.contextmanager
