@@ -23,7 +23,7 @@ import pandas as pd
 from .origins import psu_effect
 from .schooling import LEVEL_YEARS
 from .targets import RESIDENCES
-from .transforms import exact_share, match_moments_int, wstd
+from .transforms import exact_share, match_moments_int, stage_inputs, wstd
 
 LAST_YEAR = 1996
 
@@ -31,11 +31,7 @@ LAST_YEAR = 1996
 def draw_careers(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Add labor_force_entry_year, first_isei, hukou_change, hukou_change_year, party_member, party_join_year."""
     out = men.copy()
-    n = len(out)
-    w = out["weight"].to_numpy()
-    sample = out["sample"].to_numpy()
-    g = out["group"].to_numpy()
-    u0, x = (g == "U").astype(float), (g == "X").astype(float)
+    n, w, sample, u0, x = stage_inputs(out)
     birth = out["birth_year"].to_numpy()
     educ = out["educ"].to_numpy().astype(float)
     level = out["educ_level"].to_numpy()

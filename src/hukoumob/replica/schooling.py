@@ -22,7 +22,7 @@ import pandas as pd
 
 from .origins import psu_effect
 from .targets import RESIDENCES
-from .transforms import match_moments_int, wstd
+from .transforms import match_moments_int, stage_inputs, wstd
 
 LEVELS = ("primary", "junior_hs", "senior_hs", "vocational", "college")
 LEVEL_YEARS = {"junior_hs": 9, "senior_hs": 12, "vocational": 12, "college": 15}
@@ -40,11 +40,7 @@ def level_of(educ: np.ndarray, vocational: np.ndarray) -> np.ndarray:
 def draw_schooling(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Add educ (years), educ_level and the year each level was reached (``year_<level>``)."""
     out = men.copy()
-    n = len(out)
-    w = out["weight"].to_numpy()
-    sample = out["sample"].to_numpy()
-    g = out["group"].to_numpy()
-    u0, x = (g == "U").astype(float), (g == "X").astype(float)
+    n, w, sample, u0, x = stage_inputs(out)
     e = rng.standard_normal(n)
     upsu = psu_effect(out["psu"].to_numpy(), p["cluster_sd"]["educ"], rng)
     voc_draw = rng.random(n)

@@ -78,3 +78,11 @@ def logit(p):
 def expit(x):
     """Inverse log-odds."""
     return special.expit(x)
+
+
+def stage_inputs(men) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What every person-level stage reads first: n, weights, sample, and the urban-origin
+    (group ``U``) and hukou-changer (group ``X``) indicators as floats."""
+    g = men["group"].to_numpy()
+    return (len(men), men["weight"].to_numpy(), men["sample"].to_numpy(),
+            (g == "U").astype(float), (g == "X").astype(float))
