@@ -69,3 +69,58 @@ def test_country_comparison_has_every_term(tmp_path, monkeypatch):
     phi = back[back["term"].str.startswith("phi_")].groupby("country")["value"]
     np.testing.assert_allclose(phi.sum(), 0, atol=1e-8)
     np.testing.assert_allclose(phi.apply(lambda s: (s**2).sum()), 1, atol=1e-8)
+
+
+def test_rural_origin_records_rebuild_panel_b():
+    """One row per man: the printed unweighted Ns per father column (within rounding) and the weighted counts."""
+    from hukoumob import outflow
+    from hukoumob.published import load_published
+
+    d = t5.rural_origin_records()
+    unw = load_published("table4").query("panel == 'B_rural_origin' and kind == 'unweighted_n'").set_index(
+        "father_class")["value"].astype(float)
+    men = d.groupby("father_class").size().reindex(list(CLASSES))
+    assert (men - unw.reindex(list(CLASSES))).abs().max() <= 6
+    weighted = d.groupby(["father_class", "son_class"])["weight"].sum().unstack().reindex(
+        index=list(CLASSES), columns=list(CLASSES)).fillna(0)
+    printed = outflow.rebuild_counts(*outflow.published_panel("table4", "B_rural_origin"))
+    assert np.abs(weighted.to_numpy() - printed.to_numpy()).max() < 3  # one man's weight plus clipping
+    assert set(d["residence"]) == {"rural", "urban"}
+    assert d.groupby("residence")["weight"].mean()["rural"] > d.groupby("residence")["weight"].mean()["urban"]
+
+
+def test_model3a_standard_errors_model_based_matches_the_table_route():
+    out = t5.model3a_standard_errors().set_index("term")
+    table = t5.rows_from_published("model3a").query("statistic == 'se'").set_index("term")["value"]
+    for term in ("immobility", "overall_association"):
+        assert out.loc[term, "se_model_based"] == pytest.approx(table[term], rel=0.03)
+    # the paper's weights (rural men weigh about twice the urban ones) widen the design-based SE
+    assert (out["se_sandwich_weighted"] > out["se_model_based"]).all()
+
+
+def test_model3a_standard_errors_grows_with_the_spread_of_the_weights():
+    d = t5.rural_origin_records()
+    base = t5.model3a_standard_errors(d).set_index("term")
+    wider = d.assign(weight=np.where(d["residence"] == "urban", 0.5, 1.0) * d["weight"])
+    more = t5.model3a_standard_errors(wider).set_index("term")
+    assert (more["se_sandwich_weighted"] / more["se_model_based"]
+            > base["se_sandwich_weighted"] / base["se_model_based"]).all()
+    # the unit-weight sandwich does not depend on the weights at all
+    np.testing.assert_allclose(more["se_sandwich_unweighted"], base["se_sandwich_unweighted"], rtol=1e-8)
+
+
+def test_model3a_standard_errors_equals_model_based_on_a_table_drawn_from_the_model():
+    """With equal weights and data from the model itself, the sandwich and model-based SEs agree."""
+    rng = np.random.default_rng(11)
+    phi = np.array([0.6, 0.35, 0.1, -0.05, -0.2, -0.8])
+    phi = (phi - phi.mean()) / np.linalg.norm(phi - phi.mean())
+    a = np.array([0.0, -0.5, -1.2, 0.3, -0.2, 1.0])
+    origin = rng.choice(6, size=20000, p=[0.1, 0.05, 0.03, 0.12, 0.1, 0.6])
+    logits = a[None, :] + 0.8 * (np.arange(6)[:, None] == np.arange(6)[None, :]) + 1.5 * np.outer(phi, phi)
+    prob = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    dest = np.array([rng.choice(6, p=prob[o]) for o in origin])
+    names = np.array(CLASSES)
+    d = pd.DataFrame({"father_class": names[origin], "son_class": names[dest], "residence": "rural", "weight": 1.0})
+    out = t5.model3a_standard_errors(d)
+    np.testing.assert_allclose(out["se_sandwich_weighted"], out["se_model_based"], rtol=0.08)
+    np.testing.assert_allclose(out["se_sandwich_unweighted"], out["se_sandwich_weighted"], rtol=1e-8)

@@ -6,8 +6,10 @@ through the weighted origin x destination tables, which
 module fits them with :mod:`hukoumob.mobility`, works out how much of each
 difference from the paper the rounding of the printed inputs explains, and
 how much the scale of the paper's weights does. It also tries Model 3b on the
-Panel B minus Panel C split, and fits Model 1 to the England, France and
-Sweden tables for the comparison the paper describes in its notes 8 and 11.
+Panel B minus Panel C split, checks from Panels B and C which kind of
+standard error Table 5 prints (:func:`model3a_standard_errors`), and fits
+Model 1 to the England, France and Sweden tables for the comparison the paper
+describes in its notes 8 and 11.
 """
 
 from __future__ import annotations
@@ -208,3 +210,80 @@ def write_country_comparison(frame: pd.DataFrame) -> None:
     out = paths.results_dir()
     out.mkdir(parents=True, exist_ok=True)
     frame[["country", "term", "value"]].to_csv(out / "comparison_countries.csv", index=False)
+
+
+def rural_origin_records() -> pd.DataFrame:
+    """Rural-origin men rebuilt one row per man from Table 4 Panels B and C (Table 5 Model 3a's data).
+
+    Panel C is the rural-origin men living in rural areas, Panel B minus C
+    those living in cities. Per (residence, father's class) column the
+    printed weighted and unweighted Ns give the column's mean weight; each
+    cell's weighted count divided by it, rounded, is its number of men, and
+    each man carries the mean weight. Columns: ``father_class``,
+    ``son_class``, ``residence`` (``rural``/``urban``), ``weight``. Cells of
+    B minus C that go negative (rounding of two panels) get no men.
+    """
+    b_key, c_key = ("table4", "B_rural_origin"), ("table4", "C_rural_origin_rural_now")
+    (_, n_b), (_, n_c) = outflow.published_panel(*b_key), outflow.published_panel(*c_key)
+    pub = load_published("table4").query("kind == 'unweighted_n'").set_index(["panel", "father_class"])["value"]
+    unw_b = pub[b_key[1]].reindex(list(CLASSES)).astype(float)
+    unw_c = pub[c_key[1]].reindex(list(CLASSES)).astype(float)
+    split = changers_and_stayers()
+    columns = {
+        "rural": (split["stayers"], n_c[list(CLASSES)] / unw_c),
+        "urban": (split["changers"], (n_b[list(CLASSES)] - n_c[list(CLASSES)]) / (unw_b - unw_c)),
+    }
+    rows = []
+    for residence, (counts, mean_weight) in columns.items():
+        for v in CLASSES:
+            for q in CLASSES:
+                men = int(round(counts.loc[v, q] / mean_weight[v]))
+                rows += [(v, q, residence, float(mean_weight[v]))] * men
+    return pd.DataFrame(rows, columns=["father_class", "son_class", "residence", "weight"])
+
+
+def _model3a_ses(d: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Model 3a on men-records: (model-based SEs, linearisation SEs with each man his own PSU), by term."""
+    from .survey import SurveyDesign, design_meat
+
+    fit = fit_records(d["father_class"].to_numpy(), d["son_class"].to_numpy(), weights=d["weight"].to_numpy())
+    model_based = fit.to_table5_rows("model3a").query("statistic == 'se'").set_index("term")["value"]
+    design = SurveyDesign.from_frame(d.assign(stratum=1, psu=np.arange(len(d))), strata="stratum", psu="psu",
+                                     weights="weight")
+    cov = fit.sandwich(design_meat(fit.score_contributions(), design))
+    robust = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=cov.index)
+    terms = ["immobility", "overall_association"]
+    return (pd.Series([float(model_based[t]) for t in terms], index=terms),
+            pd.Series([float(robust["delta"]), float(robust["mu0"])], index=terms))
+
+
+def model3a_standard_errors(records: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Are Table 5's standard errors design-based? Model 3a's SEs three ways, from the published tables alone.
+
+    On :func:`rural_origin_records` (``records`` may replace them):
+
+    * ``se_model_based``: the weighted likelihood's SE (what a conditional
+      logit reports with the weights as frequency or importance weights);
+    * ``se_sandwich_unweighted``: the linearisation (sandwich) SE with unit
+      weights, each man his own PSU: what the model's lack of fit alone adds;
+    * ``se_sandwich_weighted``: the same with the paper's weights, i.e. the
+      design-based SE under the most favourable design those weights allow
+      (no clustering, no variation of the weights within a residence x
+      father's-class column). Clustering by village and the household-size
+      part of the footnote-5 weights would normally add to it;
+    * ``ratio``: ``se_sandwich_weighted`` over the printed SE.
+    """
+    d = rural_origin_records() if records is None else records
+    model_based, weighted = _model3a_ses(d)
+    _, unweighted = _model3a_ses(d.assign(weight=1.0))
+    printed = load_published("table5").query("model == 'model3a' and statistic == 'se'").set_index("term")["value"]
+    out = pd.DataFrame({
+        "term": model_based.index,
+        "se_published": [float(printed[t]) for t in model_based.index],
+        "se_model_based": model_based.to_numpy(),
+        "se_sandwich_unweighted": unweighted.to_numpy(),
+        "se_sandwich_weighted": weighted.to_numpy(),
+    })
+    out["ratio"] = out["se_sandwich_weighted"] / out["se_published"]
+    out.attrs["men"] = len(d)
+    return out
