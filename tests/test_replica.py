@@ -15,16 +15,6 @@ from hukoumob.replica import io
 from hukoumob.schema import CLASSES
 
 
-@pytest.fixture(scope="module")
-def params():
-    return io.load_params()
-
-
-@pytest.fixture(scope="module")
-def men():
-    return io.load_men()
-
-
 def test_regeneration_is_byte_identical(params, tmp_path):
     io.save_men(gen.generate(params), tmp_path)
     new = hashlib.sha256((tmp_path / "men.csv").read_bytes()).hexdigest()

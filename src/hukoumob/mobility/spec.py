@@ -205,14 +205,8 @@ class MobilityData:
             raise MobilityInputError(f"need at least 3 classes for the scores; got {J}")
         cats = _categories(categories, J)
         _check_counts(arr, "table")
-        if np.any(arr.sum(axis=1) <= 0):
-            bad = [cats[i] for i in np.flatnonzero(arr.sum(axis=1) <= 0)]
-            raise MobilityInputError(f"table has empty origin row(s): {bad}")
-        if np.any(arr.sum(axis=0) <= 0):
-            bad = [cats[i] for i in np.flatnonzero(arr.sum(axis=0) <= 0)]
-            raise MobilityInputError(
-                f"table has empty destination column(s) {bad}: their intercepts would be -inf"
-            )
+        _check_margins(arr, cats, "table has empty origin row(s): {bad}",
+                       "table has empty destination column(s) {bad}: their intercepts would be -inf")
         layout = ParamLayout(cats, (), (), _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref"))
         origin = np.arange(J)
         total = float(arr.sum())
@@ -287,15 +281,8 @@ class MobilityData:
         onehot = np.eye(J)[v]
         C = np.eye(J)[y] * w[:, None]
         tab = onehot.T @ C
-        if np.any(tab.sum(axis=1) <= 0):
-            bad = [cats[i] for i in np.flatnonzero(tab.sum(axis=1) <= 0)]
-            raise MobilityInputError(f"no (positively weighted) records with origin {bad}")
-        if np.any(tab.sum(axis=0) <= 0):
-            bad = [cats[i] for i in np.flatnonzero(tab.sum(axis=0) <= 0)]
-            raise MobilityInputError(
-                f"no (positively weighted) records with destination {bad}: "
-                "their intercepts would be -inf"
-            )
+        _check_margins(tab, cats, "no (positively weighted) records with origin {bad}",
+                       "no (positively weighted) records with destination {bad}: their intercepts would be -inf")
         layout = ParamLayout(
             cats, tn, xn, _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref")
         )
@@ -376,6 +363,14 @@ def _index(which, cats: tuple[str, ...], what: str) -> int:
     if str(which) not in cats:
         raise MobilityInputError(f"{what}={which!r} is not one of {cats}")
     return cats.index(str(which))
+
+
+def _check_margins(tab: np.ndarray, cats: Sequence[str], origin_msg: str, destination_msg: str) -> None:
+    """Raise if an origin row or destination column of the weighted table is empty (messages name them: ``{bad}``)."""
+    for axis, msg in ((1, origin_msg), (0, destination_msg)):
+        empty = np.flatnonzero(tab.sum(axis=axis) <= 0)
+        if empty.size:
+            raise MobilityInputError(msg.format(bad=[cats[i] for i in empty]))
 
 
 def _check_counts(arr: np.ndarray, what: str) -> None:
