@@ -17,7 +17,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## make book [DATA=path/to/real-file.dta]: execute changed chapters, build _build/html
 book: $(STAMP)
-	$(BIN)/python -m hukoumob.build $(if $(DATA),--data "$(DATA)")
+	$(BIN)/python -m hukoumob.book.build $(if $(DATA),--data "$(DATA)")
 
 ## make test: the whole test suite, including the end-to-end build of every chapter
 test: $(STAMP)
@@ -25,7 +25,7 @@ test: $(STAMP)
 
 ## make chapter NAME=04_mobility_tables PARAMS="name=value ...": re-run one chapter
 chapter: $(STAMP)
-	$(BIN)/python -m hukoumob.build --only $(NAME) $(foreach p,$(PARAMS),-p $(p)) $(if $(DATA),--data "$(DATA)")
+	$(BIN)/python -m hukoumob.book.build --only $(NAME) $(foreach p,$(PARAMS),-p $(p)) $(if $(DATA),--data "$(DATA)")
 
 ## make bench: print timings of the benchmarks in benchmarks/
 bench: $(STAMP)

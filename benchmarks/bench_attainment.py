@@ -1,4 +1,4 @@
-"""Timing of Table 2 (hukoumob.attainment) on a data set the size of the paper's (2,844 men).
+"""Timing of Table 2 (hukoumob.tables.table1_2) on a data set the size of the paper's (2,844 men).
 
 * all four Table 2 models with design SEs (``table2_rows``: validation,
   design construction, Model 1 urban / rural / total, Model 2 total, tidy
@@ -7,8 +7,8 @@
 * the SE aside (``se_comparison``: design, cluster and plain SEs).
 
 Runs on the synthetic replica when ``data/replica/men.csv`` and
-``hukoumob.records`` exist, otherwise on 2,844 men drawn from
-``attainment.simulate_attainment`` (100 PSUs in 50 strata). Prints the
+``hukoumob.inputs.records`` exist, otherwise on 2,844 men drawn from
+``table1_2.simulate_attainment`` (100 PSUs in 50 strata). Prints the
 median wall time in milliseconds over ``--repeats`` runs and exits non-zero
 if one call of ``table2_rows`` takes 1 s or more (the target).
 
@@ -26,7 +26,7 @@ import sys
 import numpy as np
 from _timing import run_times
 
-from hukoumob import attainment
+from hukoumob.tables import table1_2
 
 TARGET_MS = 1000.0
 N_MEN = 2844
@@ -40,12 +40,12 @@ def median_ms(fn, repeats: int) -> float:
 def load_men():
     """The replica's men if available, else 2,844 simulated men; returns (men, label)."""
     try:
-        from hukoumob.records import load_records
+        from hukoumob.inputs.records import load_records
 
         men = load_records("replica").men
         return men, f"synthetic replica ({len(men):,} men)"
     except Exception:  # the replica is optional for a timing run
-        sim = attainment.simulate_attainment(men_per_psu=15, seed=1996)
+        sim = table1_2.simulate_attainment(men_per_psu=15, seed=1996)
         keep = np.random.default_rng(1996).choice(len(sim), N_MEN, replace=False)
         men = sim.iloc[np.sort(keep)].reset_index(drop=True)
         return men, f"simulated stand-in ({len(men):,} men)"
@@ -58,13 +58,13 @@ def main(argv: list[str] | None = None) -> int:
 
     men, label = load_men()
     rows = [
-        ("Table 2, 4 models + design SEs, residence split", lambda: attainment.table2_rows(men, "residence")),
-        ("Table 2, 4 models + design SEs, hukou split", lambda: attainment.table2_rows(men, "hukou")),
-        ("Table 1, 3 groups", lambda: attainment.table1_rows(men)),
-        ("SE aside: design, cluster and plain SEs", lambda: attainment.se_comparison(men)),
+        ("Table 2, 4 models + design SEs, residence split", lambda: table1_2.table2_rows(men, "residence")),
+        ("Table 2, 4 models + design SEs, hukou split", lambda: table1_2.table2_rows(men, "hukou")),
+        ("Table 1, 3 groups", lambda: table1_2.table1_rows(men)),
+        ("SE aside: design, cluster and plain SEs", lambda: table1_2.se_comparison(men)),
     ]
     results = {}
-    print(f"hukoumob.attainment benchmark on the {label} (median of {args.repeats} runs)")
+    print(f"hukoumob.tables.table1_2 benchmark on the {label} (median of {args.repeats} runs)")
     for name, fn in rows:
         results[name] = median_ms(fn, args.repeats)
         print(f"  {name:<52s} {results[name]:8.2f} ms")

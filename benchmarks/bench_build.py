@@ -18,7 +18,7 @@ from _repo_copy import build, copy_repo  # noqa: E402
 
 
 def timed(repo: Path, *args: str) -> float:
-    """Seconds one ``python -m hukoumob.build`` takes in ``repo``; stops on failure."""
+    """Seconds one ``python -m hukoumob.book.build`` takes in ``repo``; stops on failure."""
     start = time.perf_counter()
     run = build(repo, *args)
     if run.returncode:

@@ -39,7 +39,8 @@ import numpy as np
 from _timing import run_times
 from scipy.optimize import minimize
 
-from hukoumob.mobility import MobilityData, fit_records, fit_table, load_erikson_tables, simulate_records
+from hukoumob.mobility import MobilityData, fit_records, fit_table, simulate_records
+from hukoumob.inputs.reference import load_erikson_tables
 from hukoumob.mobility.fit import _sumzero_basis, table_start
 from hukoumob.mobility.gnm_oracle import fit_gnm_tables, r_available
 from hukoumob.mobility.likelihood import derivatives

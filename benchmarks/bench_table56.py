@@ -2,10 +2,10 @@
 
 * all five Table 5 models (Models 1, 2, 3a, 3b, 3c of Wu and Treiman 2007)
   fitted to the replica's men with model-based and design-based SEs
-  (:func:`hukoumob.mobility_records.table5_from_records`; target < 10 s);
+  (:func:`hukoumob.tables.table5.from_records.table5_from_records`; target < 10 s);
 * Table 6: the person-year file with its bad-input checks and the four
-  weighted logits with design SEs (:func:`hukoumob.hazard.build_person_years`,
-  :func:`hukoumob.hazard.fit_models`; target < 2 s). Models that the data
+  weighted logits with design SEs (:func:`hukoumob.tables.table6.build_person_years`,
+  :func:`hukoumob.tables.table6.fit_models`; target < 2 s). Models that the data
   leave unestimable (perfect separation) are detected, not fitted, and the
   count is printed.
 
@@ -26,9 +26,9 @@ import sys
 import pandas as pd
 from _timing import run_times
 
-from hukoumob import hazard
-from hukoumob import mobility_records as mr
-from hukoumob.records import load_records
+from hukoumob.tables import table6
+from hukoumob.tables.table5 import from_records as mr
+from hukoumob.inputs.records import load_records
 
 TARGETS_S = {"table5": 10.0, "table6": 2.0}
 
@@ -45,7 +45,7 @@ def main() -> int:
     men = load_records("replica").men
 
     def table6():
-        return hazard.fit_models(hazard.build_person_years(men))
+        return table6.fit_models(table6.build_person_years(men))
 
     fits = table6()
     n_sep = sum(isinstance(f, pd.DataFrame) for f in fits.values())

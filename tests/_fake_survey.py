@@ -5,7 +5,7 @@ Used by ``tests/test_replica_records.py`` (loading and validation) and
 its own variable names (``COLS``), EGP-10 class codes, urban/rural sample
 codes, no hukou at 14 for men born in or before 1941 (to impute), hukou now
 instead of hukou change, and some women (copies of men with ``sex = 2``),
-so every step of :func:`hukoumob.records.apply_mapping` is exercised.
+so every step of :func:`hukoumob.inputs.records.apply_mapping` is exercised.
 """
 
 from pathlib import Path
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from hukoumob import paths
+from hukoumob.inputs import paths
 
 EGP10 = {"I_II": "I", "III": "III", "IVab": "IVa", "V_VI": "VI", "VIIa": "VIIa", "farm": "IVc"}
 COLS = {  # ours -> the fake file's names

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hukoumob import paths
+from hukoumob.inputs import paths
 
 
 def copy_repo(dest: Path) -> Path:
@@ -37,8 +37,8 @@ def digest(folder: Path) -> str:
 
 
 def build(repo: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m hukoumob.build *args`` in the copy, on the copy's package and results folder."""
+    """Run ``python -m hukoumob.book.build *args`` in the copy, on the copy's package and results folder."""
     env = {**os.environ, "PYTHONPATH": str(repo / "src"), "HUKOUMOB_RESULTS": str(repo / "results"), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "hukoumob.build", *args], cwd=repo, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "hukoumob.book.build", *args], cwd=repo, env=env, capture_output=True, text=True
     )

@@ -1,4 +1,4 @@
-"""Tables 1 and 2 (hukoumob.attainment): hand computations, known coefficients, R survey, bad input."""
+"""Tables 1 and 2 (hukoumob.tables.table1_2): hand computations, known coefficients, R survey, bad input."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from hukoumob import attainment as att
-from hukoumob import blau_duncan, results
-from hukoumob.published import load_published
-from hukoumob.schema import SCHEMAS
+from hukoumob.tables import table1_2 as att
+from hukoumob.tables import us1962
+from hukoumob.book import results
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import SCHEMAS
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +251,7 @@ def test_annotate_comparison_adds_notes(men):
 def test_path_coefficients_reproduce_table2_standardized_coefficients(men):
     us = att.us1962_path_coefficients()
     y = us[(us["target"] == "current_isei") & (us["kind"] == "path")].set_index("source")["value"]
-    bd = blau_duncan.us1962_table2_rows().set_index("term")["value"]
+    bd = us1962.us1962_table2_rows().set_index("term")["value"]
     for term in att.MODEL1_TERMS:
         assert y[term] == pytest.approx(bd[term])
     china = att.path_coefficients(att.weighted_correlations(men))
@@ -268,7 +269,7 @@ def test_path_diagram_draws(men):
     import matplotlib
 
     matplotlib.use("Agg")
-    from hukoumob import path_diagram
+    from hukoumob.figures import path_diagram
 
     fig = path_diagram.path_diagram_pair(
         {"U.S.": att.us1962_path_coefficients(), "China": att.path_coefficients(att.weighted_correlations(men))},
@@ -291,7 +292,7 @@ def test_se_comparison_matches_table2(men):
 def test_format_tables(men):
     t1 = att.format_table1(att.table1_rows(men))
     assert t1.shape == (12, 3) and not t1.isna().any().any()
-    t2 = att.format_table2(att.table2_rows(men), blau_duncan.us1962_table2_rows())
+    t2 = att.format_table2(att.table2_rows(men), us1962.us1962_table2_rows())
     assert list(t2.columns) == ["U.S. 1962", "Model 1 urban", "Model 1 rural", "Model 1 total", "Model 2 total"]
     assert t2.loc[("Metric", "Urban hukou at 14"), "Model 1 urban"] == "-"
     assert t2.loc[("Metric", "Constant"), "U.S. 1962"] == "-"
@@ -372,7 +373,7 @@ def test_birth_year_is_given_in_two_digits_as_printed():
 
 
 def test_runs_on_the_replica_when_present():
-    records = pytest.importorskip("hukoumob.records")
+    records = pytest.importorskip("hukoumob.inputs.records")
     try:
         men = records.load_records("replica").men
     except Exception as err:  # the replica file is built separately

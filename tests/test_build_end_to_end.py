@@ -36,7 +36,7 @@ def test_every_chapter_executes_and_the_html_builds(built):
 
 def test_chapters_write_results_that_match_the_contract(built):
     repo, *_ = built
-    from hukoumob.schema import SCHEMAS, SOURCES
+    from hukoumob.inputs.schema import SCHEMAS, SOURCES
 
     written = sorted((repo / "results").glob("*.csv"))
     assert {"table3.csv", "table4.csv"} <= {f.name for f in written}
@@ -69,7 +69,7 @@ def test_failing_chapter_names_itself_and_its_error(built):
     repo, *_ = built
     broken = repo / "notebooks" / "99_broken.md"
     broken.write_text(
-        (repo / "notebooks" / "01_data_and_variables.md").read_text().split("# Data and variables")[0]
+        (repo / "notebooks" / "02_data_and_variables.md").read_text().split("# Data and variables")[0]
         + "# Broken\n\n```{code-cell} ipython3\nx = 1\n```\n\n```{code-cell} ipython3\nraise ValueError('boom here')\n```\n"
     )
     try:

@@ -8,18 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hukoumob.inputs.reference import load_erikson_tables
 from hukoumob.mobility import (
     MobilityData,
     expected_table,
     fit_records,
     fit_table,
-    load_erikson_tables,
     model_probabilities,
     simulate_records,
     simulate_table,
 )
 from hukoumob.mobility.likelihood import derivatives
-from hukoumob.schema import CLASSES, SCHEMAS
+from hukoumob.inputs.schema import CLASSES, SCHEMAS
 
 J = 6
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hukoumob.mobility import fit_table, load_erikson_tables, simulate_table
+from hukoumob.mobility import fit_table, simulate_table
+from hukoumob.inputs.reference import load_erikson_tables
 from hukoumob.mobility.gnm_oracle import fit_gnm_tables, normalise_gnm_scores, r_available
 
 pytestmark = pytest.mark.needs_r

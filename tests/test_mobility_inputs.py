@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hukoumob.inputs.reference import load_erikson_tables
 from hukoumob.mobility import (
     IdentificationWarning,
     MobilityConvergenceError,
@@ -15,7 +16,6 @@ from hukoumob.mobility import (
     MobilityInputError,
     fit_records,
     fit_table,
-    load_erikson_tables,
 )
 
 
@@ -94,7 +94,7 @@ def test_bad_records_raise():
 
 def test_records_accept_labels_and_dataframes():
     v, y, x = _records()
-    from hukoumob.schema import CLASSES
+    from hukoumob.inputs.schema import CLASSES
 
     labels_v = pd.Series(np.array(CLASSES)[v])
     labels_y = pd.Series(np.array(CLASSES)[y])

@@ -15,9 +15,9 @@ from __future__ import annotations
 import pytest
 
 from hukoumob.mobility import fit_table
-from hukoumob.outflow import published_panel, rebuild_counts
-from hukoumob.published import load_published
-from hukoumob.schema import CLASSES
+from hukoumob.tables.table3_4 import published_panel, rebuild_counts
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import CLASSES
 
 MODELS = {"model1": ("table3", "total"), "model2": ("table4", "A_urban_origin"),
           "model3a": ("table4", "B_rural_origin")}

@@ -1,4 +1,4 @@
-"""Table 5 from individual records (:mod:`hukoumob.mobility_records`; Wu and Treiman
+"""Table 5 from individual records (:mod:`hukoumob.tables.table5.from_records`; Wu and Treiman
 2007, equation 4 and Table 5).
 
 * Models 1, 2, 3a fitted to the records equal the same models fitted to the
@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hukoumob import mobility_records as mr
+from hukoumob.tables.table5 import from_records as mr
 from hukoumob.mobility import fit_records, simulate_records
-from hukoumob.records import load_records
-from hukoumob.results import write_results
-from hukoumob.schema import CLASSES
+from hukoumob.inputs.records import load_records
+from hukoumob.book.results import write_results
+from hukoumob.inputs.schema import CLASSES
 from hukoumob.survey import SurveyDesign, design_meat
 
 

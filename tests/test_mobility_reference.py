@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hukoumob.mobility import EGP9_TO_6, load_erikson_tables
-from hukoumob.mobility.reference import reference_path
-from hukoumob.schema import CLASSES
+from hukoumob.inputs.reference import EGP9_TO_6
+from hukoumob.inputs.reference import load_erikson_tables
+from hukoumob.inputs.reference import reference_path
+from hukoumob.inputs.schema import CLASSES
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,19 @@
-"""Tables 3-4 rebuilt from published percentages (hukoumob.outflow)."""
+"""Tables 3-4 rebuilt from published percentages (hukoumob.tables.table3_4)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from hukoumob import outflow
-from hukoumob.schema import CLASSES
+from hukoumob.tables import table3_4
+from hukoumob.inputs.schema import CLASSES
 
-PANELS = [("table3", "total")] + [("table4", p) for p in outflow.OUTFLOW_TABLES["table4"]]
+PANELS = [("table3", "total")] + [("table4", p) for p in table3_4.OUTFLOW_TABLES["table4"]]
 
 
 @pytest.mark.parametrize("table,panel", PANELS)
 def test_repercentaged_counts_give_back_published_cells(table, panel):
-    pct, n = outflow.published_panel(table, panel)
-    again = outflow.outflow_percentages(outflow.rebuild_counts(pct, n))
+    pct, n = table3_4.published_panel(table, panel)
+    again = table3_4.outflow_percentages(table3_4.rebuild_counts(pct, n))
     cells = pct[list(CLASSES)]
     gap = (again[list(CLASSES)] - cells).abs()
     col_sum = cells.sum(axis=0)
@@ -21,13 +21,13 @@ def test_repercentaged_counts_give_back_published_cells(table, panel):
     exact = col_sum.round(6) == 100.0
     assert (gap.loc[:, exact] <= 0.05 + 1e-9).all().all()
     # ... elsewhere it moves each cell by p * |S - 100| / S, which the rounding bound covers.
-    assert (gap <= outflow.rounding_bound_cells(pct) + 1e-9).all().all()
+    assert (gap <= table3_4.rounding_bound_cells(pct) + 1e-9).all().all()
 
 
 @pytest.mark.parametrize("table,panel", PANELS)
 def test_rebuilt_counts_have_the_printed_column_ns(table, panel):
-    pct, n = outflow.published_panel(table, panel)
-    counts = outflow.rebuild_counts(pct, n)
+    pct, n = table3_4.published_panel(table, panel)
+    counts = table3_4.rebuild_counts(pct, n)
     # rows are origins: each row adds up to its father's N up to the rounding of the column sum
     np.testing.assert_allclose(counts.sum(axis=1), n[list(CLASSES)], rtol=0.0035)
     assert list(counts.index) == list(CLASSES) and list(counts.columns) == list(CLASSES)
@@ -39,15 +39,15 @@ def test_rebuild_formula_on_a_hand_made_table():
         pct.loc[c, c] = 60.0
         pct.loc["farm" if c != "farm" else "I_II", c] = 40.0
     n = pd.Series([10.0, 20, 30, 40, 50, 60, 210], index=[*CLASSES, "total"])
-    counts = outflow.rebuild_counts(pct, n)
+    counts = table3_4.rebuild_counts(pct, n)
     assert counts.loc["III", "III"] == pytest.approx(12.0)
     assert counts.loc["III", "farm"] == pytest.approx(8.0)
     assert counts.loc["farm", "I_II"] == pytest.approx(24.0)
 
 
 def test_total_column_derived_within_its_rounding_bound_except_misprints():
-    rep = outflow.reproduce_table("table4")
-    from hukoumob.results import compare
+    rep = table3_4.reproduce_table("table4")
+    from hukoumob.book.results import compare
 
     c = compare("table4", rep.assign(source="published_tables"))
     off = c[c["verdict"] != "reproduced"]
@@ -59,6 +59,6 @@ def test_total_column_derived_within_its_rounding_bound_except_misprints():
 
 def test_unknown_panel_is_a_clear_error():
     with pytest.raises(ValueError, match="no outflow panel"):
-        outflow.published_panel("table3", "A_urban_origin")
+        table3_4.published_panel("table3", "A_urban_origin")
     with pytest.raises(ValueError, match="not an outflow table"):
-        outflow.reproduce_table("table5")
+        table3_4.reproduce_table("table5")

@@ -3,7 +3,7 @@
 The CSVs hold the numbers exactly as printed (one row per printed number);
 ``errata.csv`` lists the printed numbers that internal consistency proves to
 be misprints, with their corrections. These tests read the files with pandas
-and check (a) the results contract of :mod:`hukoumob.schema`, (b) facts about
+and check (a) the results contract of :mod:`hukoumob.inputs.schema`, (b) facts about
 the paper's layout (how many numbers each table prints, which models have
 which rows), and (c) the arithmetic that ties printed numbers together
 (percentages add to 100, Ns add to their totals, the Total column of an
@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hukoumob import paths
-from hukoumob.published import load_published, parse_key
-from hukoumob.schema import CLASSES, SCHEMAS, TEXT_VALUED
+from hukoumob.inputs import paths
+from hukoumob.inputs.published import load_published, parse_key
+from hukoumob.inputs.schema import CLASSES, SCHEMAS, TEXT_VALUED
 
 PUB = paths.PUBLISHED
 TABLES = sorted(SCHEMAS)

@@ -26,9 +26,10 @@ import pytest
 from _fake_survey import fake_file
 from _repo_copy import build, copy_repo, digest
 
-from hukoumob import attainment, paths
-from hukoumob.build import REAL_FILE_SHOWN_AS, _tidy_executed
-from hukoumob.records import AGE_RANGE, SURVEY_YEAR, load_records
+from hukoumob.tables import table1_2
+from hukoumob.inputs import paths
+from hukoumob.book.build import REAL_FILE_SHOWN_AS, _tidy_executed
+from hukoumob.inputs.records import AGE_RANGE, SURVEY_YEAR, load_records
 from hukoumob.replica import generate, io
 
 FILE_NAME = "lhsccc_licensed_q7zx.dta"
@@ -266,8 +267,8 @@ def test_results_are_labelled_lhsccc_or_published_tables(built):
     assert {"model3b", "model3c"} <= t5["lhsccc"]  # chapter 06, from records
     # the numbers come from the file given, not from the replica
     t1 = sources["table1"].drop(columns="source").reset_index(drop=True)
-    ours = attainment.table1_rows(load_records(str(file), mapping=mfile).men).reset_index(drop=True)
-    replica = attainment.table1_rows(load_records("replica").men).reset_index(drop=True)
+    ours = table1_2.table1_rows(load_records(str(file), mapping=mfile).men).reset_index(drop=True)
+    replica = table1_2.table1_rows(load_records("replica").men).reset_index(drop=True)
     assert np.allclose(t1["value"], ours["value"], equal_nan=True)
     assert not np.allclose(t1["value"], replica["value"], equal_nan=True)
 
@@ -326,7 +327,7 @@ def test_survey_files_are_ignored_by_git():
 
 
 def test_a_mapping_outside_data_enters_the_chapter_hash(tmp_path, monkeypatch):
-    from hukoumob.build import shared_digest
+    from hukoumob.book.build import shared_digest
 
     shipped = shared_digest()
     mapping = tmp_path / "my_mapping.yml"

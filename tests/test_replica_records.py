@@ -5,8 +5,8 @@ import pytest
 import yaml
 from _fake_survey import fake_file
 
-from hukoumob import paths
-from hukoumob.records import RecordsError, load_records
+from hukoumob.inputs import paths
+from hukoumob.inputs.records import RecordsError, load_records
 
 
 def test_fake_real_file_loads_and_matches_the_replica(tmp_path):

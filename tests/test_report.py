@@ -1,4 +1,4 @@
-"""The reproducibility report (hukoumob.report): every published number has its rows and verdicts."""
+"""The reproducibility report (hukoumob.book.report): every published number has its rows and verdicts."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from hukoumob import paths, report
-from hukoumob.published import load_published
-from hukoumob.schema import SCHEMAS
+from hukoumob.inputs import paths
+from hukoumob.book import report
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import SCHEMAS
 
 
 def _published_as_results(folder, source="replica", tables=tuple(SCHEMAS)):

@@ -1,9 +1,11 @@
-"""Writing results/ and comparing with the published tables (hukoumob.results, hukoumob.published)."""
+"""Writing results/ and comparing with the published tables (hukoumob.book.results, hukoumob.inputs.published)."""
 
 import pandas as pd
 import pytest
 
-from hukoumob import paths, published, results
+from hukoumob.inputs import paths
+from hukoumob.inputs import published
+from hukoumob.book import results
 
 
 def t5_rows(value=0.5):

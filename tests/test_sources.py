@@ -1,8 +1,8 @@
-"""The data_source parameter (hukoumob.sources)."""
+"""The data_source parameter (hukoumob.inputs.sources)."""
 
 import pytest
 
-from hukoumob import sources
+from hukoumob.inputs import sources
 
 
 def test_default_is_the_replica():

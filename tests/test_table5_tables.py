@@ -1,12 +1,12 @@
-"""Table 5 from the published tables (hukoumob.table5_tables)."""
+"""Table 5 from the published tables (hukoumob.tables.table5.from_published)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from hukoumob import table5_tables as t5
+from hukoumob.tables.table5 import from_published as t5
 from hukoumob.mobility import fit_table
-from hukoumob.schema import CLASSES
+from hukoumob.inputs.schema import CLASSES
 
 
 def test_worked_odds_follow_the_formula():
@@ -20,9 +20,9 @@ def test_worked_odds_follow_the_formula():
 def test_weight_scale_recovers_a_known_factor():
     """Scaling every weight by c scales loglik and LR chi2 by c and SEs by 1/sqrt(c)."""
     rows = t5.rows_from_published("model2")
-    from hukoumob import outflow
+    from hukoumob.tables import table3_4
 
-    counts = outflow.as_array(outflow.rebuild_counts(*outflow.published_panel("table4", "A_urban_origin")))
+    counts = table3_4.as_array(table3_4.rebuild_counts(*table3_4.published_panel("table4", "A_urban_origin")))
     a, b = fit_table(counts), fit_table(counts * 1.25)
     assert b.loglik == pytest.approx(1.25 * a.loglik)
     np.testing.assert_allclose(b.phi, a.phi, atol=1e-8)
@@ -36,16 +36,16 @@ def test_changers_and_stayers_split_panel_b():
     assert (split["changers"] >= 0).all().all()
     assert list(split["changers"].index) == list(CLASSES)
     total_b = split["changers"].to_numpy().sum() + split["stayers"].to_numpy().sum()
-    from hukoumob import outflow
+    from hukoumob.tables import table3_4
 
-    b = outflow.rebuild_counts(*outflow.published_panel("table4", "B_rural_origin")).to_numpy().sum()
+    b = table3_4.rebuild_counts(*table3_4.published_panel("table4", "B_rural_origin")).to_numpy().sum()
     assert total_b == pytest.approx(b, abs=5)  # only cells clipped at zero differ
 
 
 def test_rounding_bound_covers_a_jittered_refit():
-    from hukoumob import outflow
+    from hukoumob.tables import table3_4
 
-    pct, n = outflow.published_panel("table4", "A_urban_origin")
+    pct, n = table3_4.published_panel("table4", "A_urban_origin")
     bound = t5.rounding_spread("model2")
     base = t5.rows_from_published("model2").set_index(t5._KEYS)["value"]
     rng = np.random.default_rng(3)
@@ -73,8 +73,8 @@ def test_country_comparison_has_every_term(tmp_path, monkeypatch):
 
 def test_rural_origin_records_rebuild_panel_b():
     """One row per man: the printed unweighted Ns per father column (within rounding) and the weighted counts."""
-    from hukoumob import outflow
-    from hukoumob.published import load_published
+    from hukoumob.tables import table3_4
+    from hukoumob.inputs.published import load_published
 
     d = t5.rural_origin_records()
     unw = load_published("table4").query("panel == 'B_rural_origin' and kind == 'unweighted_n'").set_index(
@@ -83,7 +83,7 @@ def test_rural_origin_records_rebuild_panel_b():
     assert (men - unw.reindex(list(CLASSES))).abs().max() <= 6
     weighted = d.groupby(["father_class", "son_class"])["weight"].sum().unstack().reindex(
         index=list(CLASSES), columns=list(CLASSES)).fillna(0)
-    printed = outflow.rebuild_counts(*outflow.published_panel("table4", "B_rural_origin"))
+    printed = table3_4.rebuild_counts(*table3_4.published_panel("table4", "B_rural_origin"))
     assert np.abs(weighted.to_numpy() - printed.to_numpy()).max() < 3  # one man's weight plus clipping
     assert set(d["residence"]) == {"rural", "urban"}
     assert d.groupby("residence")["weight"].mean()["rural"] > d.groupby("residence")["weight"].mean()["urban"]

@@ -4,7 +4,7 @@ four discrete-time logits and their design-based SEs (against R ``survey``).
 Hand-made histories check the expansion: censoring at 1996 and at exit, first
 event only, an event in the entry year, time-varying education and party
 membership, the population restriction, and each rule of
-:data:`hukoumob.hazard.HISTORY_RULES` (counted, never silent).
+:data:`hukoumob.tables.table6.HISTORY_RULES` (counted, never silent).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hukoumob import hazard
-from hukoumob.records import load_records
+from hukoumob.tables import table6
+from hukoumob.inputs.records import load_records
 
 
 def man(i, **kw):
@@ -32,7 +32,7 @@ def man(i, **kw):
 
 
 def build(*men, **kw):
-    return hazard.build_person_years(pd.DataFrame(list(men)), **kw)
+    return table6.build_person_years(pd.DataFrame(list(men)), **kw)
 
 
 def rows_of(pyo, i):
@@ -130,28 +130,28 @@ def test_separation_is_detected_not_fitted():
     for m in men[:10]:
         m.update(educ_level="college", year_college=1980, farm_entry_year=np.nan, son_class="I_II")
     pyo = build(*men)
-    fits = hazard.fit_models(pyo, ["model2"])
+    fits = table6.fit_models(pyo, ["model2"])
     assert isinstance(fits["model2"], pd.DataFrame)
     assert list(fits["model2"]["term"]) == ["educ_college"]
-    assert hazard.table6_rows(fits).empty
+    assert table6.table6_rows(fits).empty
 
 
 def test_separation_among_hukou_stayers_is_detected_in_model4():
     py = pd.DataFrame({"educ_vocational": [1, 1, 1, 0], "hukou_change": [1, 1, 0, 0], "event": [1, 0, 0, 1],
                        "vocational_x_hukou_change": [1, 1, 0, 0], "weight": 1.0})
-    sep = hazard.separation(py, ["educ_vocational", "hukou_change", "vocational_x_hukou_change"])
+    sep = table6.separation(py, ["educ_vocational", "hukou_change", "vocational_x_hukou_change"])
     assert list(sep["term"]) == ["educ_vocational & hukou_change == 0"]
-    assert hazard.separation(py, ["educ_vocational", "hukou_change"]).empty
+    assert table6.separation(py, ["educ_vocational", "hukou_change"]).empty
 
 
 @pytest.mark.parametrize("p, letter", [(0.0009, "b"), (0.001, "c"), (0.009, "c"), (0.01, "d"), (0.049, "d"), (0.05, ""), (np.nan, "")])
 def test_sig_letters_follow_the_footnote(p, letter):
-    assert hazard.sig_letter(p) == letter
+    assert table6.sig_letter(p) == letter
 
 
 def test_cumulative_entry_is_monotone_and_bounded():
-    pyo = hazard.build_person_years(load_records().men)
-    km = hazard.cumulative_entry(pyo.data)
+    pyo = table6.build_person_years(load_records().men)
+    km = table6.cumulative_entry(pyo.data)
     for _, g in km.groupby("group"):
         c = g.sort_values("experience")["cumulative"].to_numpy()
         assert np.all(np.diff(c) >= -1e-12) and c.min() >= 0 and c.max() <= 1
@@ -184,8 +184,8 @@ def estimable_men(men: pd.DataFrame, n_each: int = 3) -> pd.DataFrame:
     agriculture instead (so that every model can be fitted for the oracle test)."""
     men = men.copy()
     for _ in range(5):
-        pyo = hazard.build_person_years(men)
-        sep = hazard.separation(pyo.data, hazard.MODEL_TERMS["model4"])
+        pyo = table6.build_person_years(men)
+        sep = table6.separation(pyo.data, table6.MODEL_TERMS["model4"])
         if sep.empty:
             return men
         last = pyo.data.groupby("person").tail(1)
@@ -205,13 +205,13 @@ def oracle(tmp_path_factory):
     if shutil.which("Rscript") is None:
         pytest.skip("Rscript not available")
     tmp = tmp_path_factory.mktemp("t6")
-    pyo = hazard.build_person_years(estimable_men(load_records().men))
-    fits = hazard.fit_models(pyo)
-    frame, domain = hazard._domain_frame(pyo)
+    pyo = table6.build_person_years(estimable_men(load_records().men))
+    fits = table6.fit_models(pyo)
+    frame, domain = table6._domain_frame(pyo)
     frame = frame.assign(dom=domain.astype(int), weight=np.where(domain, frame["weight"], 1.0))
     frame.to_csv(tmp / "py.csv", index=False)
     (tmp / "t6.R").write_text(R_SCRIPT)
-    spec = ";".join(f"{m}:{','.join(t)}" for m, t in hazard.MODEL_TERMS.items())
+    spec = ";".join(f"{m}:{','.join(t)}" for m, t in table6.MODEL_TERMS.items())
     run = subprocess.run(["Rscript", str(tmp / "t6.R"), str(tmp / "py.csv"), str(tmp / "out.csv"), spec],
                          capture_output=True, text=True)
     if run.returncode != 0 and "there is no package called" in run.stderr:
@@ -221,7 +221,7 @@ def oracle(tmp_path_factory):
 
 
 @pytest.mark.needs_r
-@pytest.mark.parametrize("model", list(hazard.MODEL_TERMS))
+@pytest.mark.parametrize("model", list(table6.MODEL_TERMS))
 def test_table6_logit_matches_r_svyglm(oracle, model):
     fits, r_all = oracle
     fit = fits[model]

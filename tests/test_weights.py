@@ -1,9 +1,9 @@
-"""Footnote 5 weights on a hand-made household table (hukoumob.weights)."""
+"""Footnote 5 weights on a hand-made household table (hukoumob.inputs.weights)."""
 
 import pandas as pd
 import pytest
 
-from hukoumob import weights
+from hukoumob.inputs import weights
 
 
 def households():

@@ -1,21 +1,24 @@
 """hukoumob: the helper package of the executable replication of Wu and Treiman (2007).
 
-One module per concern:
+The tree shows the data flow, one direction only (each layer imports only
+from the layers above it in this list):
 
-- contract and inputs: ``schema`` (the results contract), ``paths``,
-  ``published`` (the transcribed tables), ``sources`` (the ``data_source``
-  setting), ``records`` (men from the replica or the real file), ``classes``
-  (the EGP collapse), ``weights`` (footnote 5);
-- tables and models: ``outflow`` (Tables 3-4 rebuilt from percentages),
-  ``tabulate`` (Tables 1, 3-4 from records), ``attainment`` and
-  ``blau_duncan`` (Tables 1-2), ``mobility`` (the Table 5 engine),
-  ``table5_tables`` (Table 5 from the published tables), ``mobility_records``
-  (Table 5 from records), ``hazard`` (Table 6), ``survey`` (design-based
-  variance);
-- the synthetic replica: ``replica``;
-- output: ``results`` (writing and comparing reproduced numbers), ``plots``,
-  ``path_diagram``, ``hazard_plots``, ``report``, and ``build`` (the book
-  pipeline).
+- ``inputs``: what comes in — the transcribed published tables
+  (``published``), the men from the replica or the real file (``records``,
+  ``sources``), reference data (``reference``), the EGP collapse
+  (``classes``), footnote 5's weights (``weights``), the results schema
+  (``schema``) and ``paths``;
+- the engines, which know nothing of this book (labels and tables come in as
+  arguments): ``survey`` (design-based variance), ``mobility`` (the
+  log-multiplicative mobility models);
+- ``tables``: the paper's tables, one module per table or pair
+  (``table1_2``, ``us1962``, ``table3_4``, ``table5``, ``table6``);
+- ``replica``: the calibrated synthetic replica of the survey;
+- ``figures``: every figure of the book;
+- ``book``: the results contract (``results``), the reproducibility report
+  (``report``) and the build pipeline (``build``).
+
+See ``ARCHITECTURE.md`` at the repository root.
 """
 
 __version__ = "0.1.0"

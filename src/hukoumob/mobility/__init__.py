@@ -31,7 +31,6 @@ from .errors import (
     StartsDisagreeWarning,
 )
 from .fit import fit_data
-from .reference import EGP9_TO_6, load_erikson_tables
 from .results import MobilityResults
 from .simulate import expected_table, model_probabilities, simulate_records, simulate_table
 from .spec import MobilityData, ParamLayout
@@ -52,7 +51,7 @@ def fit_table(
     with origin margins fixed.
 
     ``table`` rows are father's class, columns son's class (order of
-    ``categories``, default :data:`hukoumob.schema.CLASSES`); counts may be
+    ``categories``, default :data:`hukoumob.inputs.schema.CLASSES`); counts may be
     weighted (non-integer). ``n_persons`` is the unweighted number of men
     (only for the paper's ``N``). ``fit_options`` go to :func:`.fit.fit_data`
     (``n_starts``, ``seed``, ``max_iter``, ``tol``, ``start_tol``,
@@ -94,7 +93,6 @@ def fit_records(
 
 
 __all__ = [
-    "EGP9_TO_6",
     "IdentificationWarning",
     "MobilityConvergenceError",
     "MobilityConvergenceWarning",
@@ -107,7 +105,6 @@ __all__ = [
     "fit_data",
     "fit_records",
     "fit_table",
-    "load_erikson_tables",
     "model_probabilities",
     "simulate_records",
     "simulate_table",

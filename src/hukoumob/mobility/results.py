@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..schema import SCHEMAS
+from hukoumob.inputs.schema import SCHEMAS
 from .errors import IdentificationWarning
 from .fit import free_basis
 from .likelihood import derivatives, log_probabilities, score_contributions
@@ -375,7 +375,7 @@ class MobilityResults:
         n: str = "paper",
     ) -> pd.DataFrame:
         """Rows in the Table 5 long schema (``model, panel, term, statistic,
-        value``; :data:`hukoumob.schema.SCHEMAS` ``["table5"]``).
+        value``; :data:`hukoumob.inputs.schema.SCHEMAS` ``["table5"]``).
 
         Panels: ``A_scaling`` (one ``est`` per class score), ``B_immobility``
         (``delta``: est, se, p), ``C_association`` (``overall_association`` =

@@ -30,7 +30,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..schema import CLASSES
+from hukoumob.inputs.schema import CLASSES
 from .errors import MobilityInputError
 
 
@@ -177,7 +177,7 @@ class MobilityData:
             Non-integer counts are allowed (the paper's weighted Tables 3-4).
         categories
             Class labels in row/column order; default
-            :data:`hukoumob.schema.CLASSES` when ``J == 6``, else ``"0".."J-1"``.
+            :data:`hukoumob.inputs.schema.CLASSES` when ``J == 6``, else ``"0".."J-1"``.
         ref
             The destination whose intercept is fixed at 0 (default: the last
             category, ``farm``).

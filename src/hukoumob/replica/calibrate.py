@@ -3,7 +3,7 @@
 What is *set from the tables directly* (by code, from ``data/published``):
 the design counts (men per sample from Table 1; men per origin group and
 father's class from Table 4's unweighted Ns), the weighted cell counts that
-the son's classes are held to (Tables 3-4 rebuilt, :mod:`hukoumob.outflow`),
+the son's classes are held to (Tables 3-4 rebuilt, :mod:`hukoumob.tables.table3_4`),
 the weighted Ns per sample and group (Table 1, Table 4), every Table 1
 moment (means, SDs, proportions by residence), Table 2's Model 1 coefficients
 by residence, and the starting values of the Table 5 Model 3c and Table 6
@@ -46,9 +46,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .. import weights as fn5
+from hukoumob.inputs import weights as fn5
 from ..mobility import fit_records, fit_table
-from ..schema import CLASSES
+from hukoumob.inputs.schema import CLASSES
 from . import generate as gen
 from . import status, targets
 from .targets import GROUPS, RESIDENCES
@@ -157,9 +157,9 @@ def design_params() -> dict:
 
 def _model_start(panel: str) -> dict:
     """Intercepts of the table-only fit of a Table 4 panel (the engine's ``a``)."""
-    from .. import outflow
+    from hukoumob.tables import table3_4
 
-    res = fit_table(outflow.rebuild_counts(*outflow.published_panel("table4", panel)))
+    res = fit_table(table3_4.rebuild_counts(*table3_4.published_panel("table4", panel)))
     return {"a": [float(res.params[f"a:{c}"]) for c in CLASSES], "phi": [float(res.params[f"phi:{c}"]) for c in CLASSES],
             "delta": float(res.params["delta"]), "mu0": float(res.params["mu0"])}
 
@@ -182,7 +182,7 @@ def initial_params(seed: int = SEED) -> dict:
     m2 = _model_start("A_urban_origin")
     m2["b_educ"] = 0.15
     th = targets.coefficients(t6, "model4")
-    from ..hazard import MODEL_TERMS
+    from hukoumob.tables.table6 import MODEL_TERMS
 
     theta = {k: float(th.get(k, 0.0)) for k in [*MODEL_TERMS["model4"], "constant"]}
     return {
@@ -334,7 +334,7 @@ def _logit_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float = 0.0) 
 
 def fit_hazard_point(men: pd.DataFrame, model: str = "model4", ridge: float = 0.0) -> tuple[dict, int]:
     """Point estimates of one Table 6 model on a replica (weighted logit, no SEs; fast; optional ridge)."""
-    from ..hazard import MODEL_TERMS, design_matrix, person_years
+    from hukoumob.tables.table6 import MODEL_TERMS, design_matrix, person_years
 
     py = person_years(men)
     beta, _ = _logit_fit(design_matrix(py, model), py["event"].to_numpy(float), py["weight"].to_numpy(), ridge)
@@ -349,7 +349,7 @@ def hazard_gaps(men: pd.DataFrame, ridge: float = 1e-3) -> dict:
 
     Returns ``{model: (x, mu, w, est, pub, se)}`` plus ``'py'`` (the person-year frame).
     """
-    from ..hazard import MODEL_TERMS, design_matrix, person_years
+    from hukoumob.tables.table6 import MODEL_TERMS, design_matrix, person_years
 
     t6 = targets.table6_targets()
     py = person_years(men)
@@ -379,7 +379,7 @@ def fit_hazard(params: dict, iters: int = 12, damp: float = 0.7, verbose: bool =
     The best draw seen (most coefficients within 1 SE, then smallest sum of
     squares) is kept.
     """
-    from ..hazard import MODEL_TERMS
+    from hukoumob.tables.table6 import MODEL_TERMS
     from . import history
 
     p = copy.deepcopy(params)
@@ -469,7 +469,7 @@ def fixed_point_models(params: dict, iters: int = 4, verbose: bool = True) -> di
 
 def stay_share(params: dict) -> dict:
     """``history.pi_stay``: the weighted share of Table 6's movers still farming in 1996 (descriptive; used by ``exact=False`` draws)."""
-    from ..hazard import at_risk
+    from hukoumob.tables.table6 import at_risk
 
     p = copy.deepcopy(params)
     men = gen.generate(p, upto="history")

@@ -20,7 +20,7 @@ per PSU varies as it would). Each man then gets
   rows), clustered by PSU the same way;
 * the number of adults aged 20-69 in his household, drawn so that every
   (group, father's class, sample) cell carries its target weighted N;
-* the three weights of footnote 5 (:mod:`hukoumob.weights`):
+* the three weights of footnote 5 (:mod:`hukoumob.inputs.weights`):
   HHWT = adults / A_s, POPWT = (population_s / sample size_s) x HHWT,
   WEIGHT = POPWT / mean(POPWT) over the men. A_s, the mean number of adults
   per household in sample s (both sexes: the women are not simulated), is a
@@ -32,8 +32,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import weights as fn5
-from ..schema import CLASSES
+from hukoumob.inputs import weights as fn5
+from hukoumob.inputs.schema import CLASSES
 from .targets import GROUPS, RESIDENCES
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import optimize
 
 from ..mobility import model_probabilities
-from ..schema import CLASSES
+from hukoumob.inputs.schema import CLASSES
 from .targets import GROUPS
 
 FARM = CLASSES.index("farm")

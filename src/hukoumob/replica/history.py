@@ -6,7 +6,7 @@ Table 6's Model 4, with the replica's parameters theta::
 
     h_it = expit( theta' z_it ),   t = entry year, ..., 1996
 
-with z_it the time-varying covariates of :func:`hukoumob.hazard.person_years`.
+with z_it the time-varying covariates of :func:`hukoumob.tables.table6.person_years`.
 The first move is drawn *forward* from this hazard, by inversion with one
 uniform U_i per man: with F_i(t) = 1 - prod_{s<=t} (1 - h_is) the probability
 of a first move by year t, the man moves in the first year with
@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..hazard import MODEL_TERMS, at_risk, design_matrix, person_years
+from hukoumob.tables.table6 import MODEL_TERMS, at_risk, design_matrix, person_years
 from .transforms import expit
 
 TERMS = [*MODEL_TERMS["model4"], "constant"]

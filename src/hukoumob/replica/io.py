@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import paths
+from hukoumob.inputs import paths
 
 PARAMS_FILE = "params.json"
 MEN_FILE = "men.csv"

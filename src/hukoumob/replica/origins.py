@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ..schema import CLASSES
+from hukoumob.inputs.schema import CLASSES
 from .targets import RESIDENCES
 from .transforms import exact_share, match_moments_int, wstd
 

@@ -23,10 +23,10 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .. import tabulate
-from ..hazard import fit_table6, person_years
-from ..published import load_published
-from ..schema import CLASSES
+from hukoumob.tables import table1_2, tabulate
+from hukoumob.tables.table6 import fit_table6, person_years
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import CLASSES
 from . import calibrate as cal
 from . import targets
 
@@ -37,7 +37,7 @@ GOALS = {"table1": 1.0, "tables3_4": 1.0, "unweighted_n": 1.0, "within_1se": 0.9
 
 
 def _table1_rows(men: pd.DataFrame) -> pd.DataFrame:
-    rep = tabulate.table1(men)
+    rep = table1_2.table1_rows(men)
     pub = load_published("table1")
     m = pub.merge(rep, on=["variable", "statistic", "group"], suffixes=("_pub", "_rep"))
     tol = m["statistic"].map({"mean": 0.1, "sd": 0.2, "proportion": 0.01, "weighted_n": 0.5, "unweighted_n": 0.0})
@@ -164,7 +164,7 @@ def with_model_based_table5(card: pd.DataFrame, men: pd.DataFrame) -> pd.DataFra
 
     Table 5's notes, unlike those of Tables 2 and 6, claim no survey
     estimation, and the published tables show its SEs are model-based
-    (:func:`hukoumob.table5_tables.model3a_standard_errors`). Only Table 5's
+    (:func:`hukoumob.tables.table5.from_published.model3a_standard_errors`). Only Table 5's
     rows change; the estimates, hence its within-1-SE rows, are the same.
     """
     t5 = _coef_rows(load_published("table5"), table5_replica(men, design_se=False), ["model", "panel", "term"],

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import CLASSES
+from hukoumob.inputs.schema import CLASSES
 from .origins import psu_effect
 from .targets import RESIDENCES
 from .transforms import wmean, wsd

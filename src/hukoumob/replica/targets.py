@@ -1,8 +1,8 @@
 """Calibration targets of the replica, read from the transcribed tables (``data/published``).
 
 Nothing here is typed from the paper: every number comes from
-:func:`hukoumob.published.load_published` (errata applied) or from the
-weighted cell counts that :mod:`hukoumob.outflow` rebuilds from Tables 3-4.
+:func:`hukoumob.inputs.published.load_published` (errata applied) or from the
+weighted cell counts that :mod:`hukoumob.tables.table3_4` rebuilds from Tables 3-4.
 
 The three *origin groups* of the replica are the three ways Table 4 cuts the
 men:
@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import outflow
-from ..published import load_published
-from ..schema import CLASSES
+from hukoumob.tables import table3_4
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import CLASSES
 
 GROUPS = ("U", "C", "X")
 RESIDENCES = ("rural", "urban")
@@ -45,9 +45,9 @@ def panel_counts() -> dict[str, pd.DataFrame]:
     X = Panel B minus Panel C, with the few negative cells that rounding
     produces set to zero.
     """
-    a = outflow.rebuild_counts(*outflow.published_panel("table4", "A_urban_origin"))
-    b = outflow.rebuild_counts(*outflow.published_panel("table4", "B_rural_origin"))
-    c = outflow.rebuild_counts(*outflow.published_panel("table4", "C_rural_origin_rural_now"))
+    a = table3_4.rebuild_counts(*table3_4.published_panel("table4", "A_urban_origin"))
+    b = table3_4.rebuild_counts(*table3_4.published_panel("table4", "B_rural_origin"))
+    c = table3_4.rebuild_counts(*table3_4.published_panel("table4", "C_rural_origin_rural_now"))
     x = (b - c).clip(lower=0.0)
     return {"U": a, "C": c, "X": x}
 
@@ -111,7 +111,7 @@ def person_years_target() -> int:
     """
     import re
 
-    from .. import paths
+    from hukoumob.inputs import paths
 
     text = (paths.PUBLISHED / "README.md").read_text()
     m = re.search(r"Whose Father Worked Outside of Agriculture \(N=([0-9,]+)\)", text)

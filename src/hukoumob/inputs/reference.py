@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..paths import REFERENCE
-from ..schema import CLASSES
+from hukoumob.inputs.paths import REFERENCE
+from hukoumob.inputs.schema import CLASSES
 
 #: The collapse of the nine EGP classes of the reference file to the paper's
 #: six (DESIGN.md; paper, "Data and Variables"): I+II, III, IVa+IVb, V/VI,
@@ -43,7 +43,7 @@ def load_erikson_tables(path: str | Path | None = None) -> dict[str, np.ndarray]
 
     Returns ``{"EW": T, "F": T, "S": T}`` where each ``T`` is a 6 x 6 float
     array of counts, rows = father's (origin) class and columns = son's
-    (destination) class, both in :data:`hukoumob.schema.CLASSES` order.
+    (destination) class, both in :data:`hukoumob.inputs.schema.CLASSES` order.
     """
     df = pd.read_csv(reference_path() if path is None else path)
     unknown = set(df["father"]).union(df["son"]) - set(EGP9_TO_6)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .hazard import LEVELS
+from hukoumob.tables.table6 import LEVELS
 
 LEVEL_LABELS = {"primary": "Primary", "junior_hs": "Junior high", "senior_hs": "Senior high",
                 "vocational": "Vocational", "college": "College+"}
@@ -67,7 +67,7 @@ def history_figure(man: pd.Series, py: pd.DataFrame, title: str) -> plt.Figure:
 
 def hazard_by_education(pred: pd.DataFrame, title: str) -> plt.Figure:
     """Table 6 Model 4: predicted annual hazard (with band) against labour-market experience, one line per
-    education level, stayers above hukou changers on the same scales (:func:`hukoumob.hazard.predicted_hazard`)."""
+    education level, stayers above hukou changers on the same scales (:func:`hukoumob.tables.table6.predicted_hazard`)."""
     fig, axes = plt.subplots(2, 1, figsize=(6.4, 7.4), sharex=True, sharey=True)
     for ax, hc, name in zip(axes, (0, 1), ("Kept a rural hukou", "Changed to an urban hukou")):
         sub = pred[pred["hukou_change"] == hc]
@@ -92,7 +92,7 @@ def hazard_by_education(pred: pd.DataFrame, title: str) -> plt.Figure:
 
 def cumulative_entry_plot(km: pd.DataFrame, title: str) -> plt.Figure:
     """Table 6's population: weighted Kaplan-Meier cumulative share entering agriculture by experience, one step line
-    per group (:func:`hukoumob.hazard.cumulative_entry`)."""
+    per group (:func:`hukoumob.tables.table6.cumulative_entry`)."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     for lv in LEVELS:
         d = km[km["group"] == lv].sort_values("experience")

@@ -3,7 +3,7 @@
 Five boxes, as in Blau and Duncan (1967: 170): V father's education,
 X father's occupation, U own education, W first job, Y current occupation.
 Arrows carry the standardized path coefficients of
-:func:`hukoumob.attainment.path_coefficients`; the curved two-headed arrow
+:func:`hukoumob.tables.table1_2.path_coefficients`; the curved two-headed arrow
 is the correlation of the two exogenous variables, and the short arrows
 R-squared of each equation is written below the diagram. Titles are set by the
 caller and must say where the numbers come from.
@@ -62,7 +62,7 @@ def _label(ax, p0, p1, rad: float, frac: float, text: str, colour: str) -> None:
 
 
 def path_diagram(coefs: pd.DataFrame, ax: plt.Axes, title: str, *, decimals: int = 2) -> plt.Axes:
-    """Draw one path diagram on ``ax`` from :func:`hukoumob.attainment.path_coefficients` rows.
+    """Draw one path diagram on ``ax`` from :func:`hukoumob.tables.table1_2.path_coefficients` rows.
 
     Arrow width grows with the size of the coefficient; paths negative at
     the shown precision are drawn dashed in red.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .schema import CLASSES
+from hukoumob.inputs.schema import CLASSES
 
 #: Reader-facing labels of the six classes, in the order of the paper's tables.
 LABELS: dict[str, str] = {

@@ -16,8 +16,8 @@ import seaborn as sns
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from .classes import SHORT
-from .schema import CLASSES
+from hukoumob.inputs.classes import SHORT
+from hukoumob.inputs.schema import CLASSES
 
 #: One colour per class, used for fathers' classes in every figure.
 PALETTE = dict(zip(CLASSES, sns.color_palette("colorblind", len(CLASSES))))

@@ -22,7 +22,7 @@ the difference and a verdict (:data:`REPORT_VERDICTS`):
     percentage of a father's column is what the published-table rebuild
     starts from; its round trip is shown, but it is not a reproduction).
 
-The comparison itself is :func:`hukoumob.results.compare`, the one every
+The comparison itself is :func:`hukoumob.book.results.compare`, the one every
 chapter shows; this module only adds the rows no chapter wrote, the rules
 for what each source can reproduce (:func:`feasibility`) and the reasons.
 :func:`coverage` counts per table what is genuinely reproduced from the
@@ -40,12 +40,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from . import paths
-from .published import load_published
-from .results import SOURCE_LABELS, VERDICTS, compare
-from .schema import SCHEMAS, SOURCES, TEXT_VALUED
+from hukoumob.inputs import paths
+from hukoumob.inputs.published import load_published
+from hukoumob.book.results import SOURCE_LABELS, VERDICTS, compare
+from hukoumob.inputs.schema import SCHEMAS, SOURCES, TEXT_VALUED
 
-#: Verdicts of the report, from best to worst: those of :func:`hukoumob.results.compare`, then two more.
+#: Verdicts of the report, from best to worst: those of :func:`hukoumob.book.results.compare`, then two more.
 REPORT_VERDICTS = (*VERDICTS, "not reproduced from this source", "cannot be reproduced")
 
 #: The paper's tables, in order, with the names the book gives them.
@@ -77,10 +77,10 @@ VERDICT_COLOURS = {
 _RECORDS_CHAPTERS = {
     "table1": ("03_status_attainment", "table-1-two-populations"),
     "table2": ("03_status_attainment", "comparison-with-the-published-tables"),
-    "table3": ("02_replica", "the-scorecard"),
-    "table4": ("02_replica", "the-scorecard"),
-    "table5": ("06_agriculture_and_hukou_change", "table-5-from-individual-records"),
-    "table6": ("06_agriculture_and_hukou_change", "comparison-with-the-published-tables"),
+    "table3": ("80_replica", "the-scorecard"),
+    "table4": ("80_replica", "the-scorecard"),
+    "table5": ("07_agriculture_and_hukou_change", "table-5-from-individual-records"),
+    "table6": ("07_agriculture_and_hukou_change", "comparison-with-the-published-tables"),
 }
 #: Chapter and section that reproduce each table from each source (links of the report).
 CHAPTERS: dict[tuple[str, str], tuple[str, str]] = {
@@ -95,7 +95,7 @@ EXPLAINED = {
     "errata": ("04_mobility_tables", "comparison-with-the-published-tables"),
     "weight_scale": ("05_mobility_models", "why-the-log-likelihoods-differ"),
     "model3b": ("05_mobility_models", "model-3b-from-the-tables"),
-    "replica": ("02_replica", "the-scorecard"),
+    "replica": ("80_replica", "the-scorecard"),
 }
 
 
@@ -227,7 +227,7 @@ def _reason(table: str, key: dict[str, str], source: str, verdict: str, note: st
 def build_report(results_dir: Path | str | None = None, sources: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per published number of Tables 1-6 and per source, with its verdict.
 
-    ``results_dir`` defaults to :func:`hukoumob.paths.results_dir`. ``sources``
+    ``results_dir`` defaults to :func:`hukoumob.inputs.paths.results_dir`. ``sources``
     defaults to the published tables and the replica, plus the real survey
     file when ``results/`` holds any of its numbers. Columns: ``table``,
     ``key`` (as in ``errata.csv``), ``label``, ``source``, ``published`` (as

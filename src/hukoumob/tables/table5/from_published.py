@@ -2,7 +2,7 @@
 
 These models have no individual covariates, so they depend on the data only
 through the weighted origin x destination tables, which
-:mod:`hukoumob.outflow` rebuilds from the printed percentages and Ns. This
+:mod:`hukoumob.tables.table3_4` rebuilds from the printed percentages and Ns. This
 module fits them with :mod:`hukoumob.mobility`, works out how much of each
 difference from the paper the rounding of the printed inputs explains, and
 how much the scale of the paper's weights does. It also tries Model 3b on the
@@ -17,11 +17,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import outflow, paths
-from .mobility import fit_records, fit_table, load_erikson_tables
-from .mobility.results import MobilityResults
-from .published import load_published
-from .schema import CLASSES
+from hukoumob.tables import table3_4
+from hukoumob.inputs import paths
+from hukoumob.mobility import fit_records, fit_table
+from hukoumob.inputs.reference import load_erikson_tables
+from hukoumob.mobility.results import MobilityResults
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import CLASSES
 
 #: The published panel each model is fitted to.
 PANEL_OF_MODEL: dict[str, tuple[str, str]] = {
@@ -48,9 +50,9 @@ def fit_published(model: str, pct: pd.DataFrame | None = None, n: pd.Series | No
     """
     table, panel = PANEL_OF_MODEL[model]
     if pct is None or n is None:
-        pct, n = outflow.published_panel(table, panel)
-    counts = outflow.rebuild_counts(pct, n)
-    return fit_table(outflow.as_array(counts), n_persons=unweighted_n(table, panel), **fit_options)
+        pct, n = table3_4.published_panel(table, panel)
+    counts = table3_4.rebuild_counts(pct, n)
+    return fit_table(table3_4.as_array(counts), n_persons=unweighted_n(table, panel), **fit_options)
 
 
 def rows_from_published(model: str) -> pd.DataFrame:
@@ -75,7 +77,7 @@ def rounding_spread(model: str, step: float = 1e-4) -> pd.Series:
     else:
         panels = [PANEL_OF_MODEL[model]]
         refit = lambda moved: fit_published(model, *moved[panels[0]], n_starts=1)  # noqa: E731
-    printed = {key: outflow.published_panel(*key) for key in panels}
+    printed = {key: table3_4.published_panel(*key) for key in panels}
     base = refit(printed).to_table5_rows(model).set_index(_KEYS)["value"]
     bound = pd.Series(0.0, index=base.index)
     for key, (pct, n) in printed.items():
@@ -143,8 +145,8 @@ def changers_and_stayers(panels: dict | None = None) -> dict[str, pd.DataFrame]:
     """
     panels = panels or {}
     b_key, c_key = ("table4", "B_rural_origin"), ("table4", "C_rural_origin_rural_now")
-    b = outflow.rebuild_counts(*panels.get(b_key, outflow.published_panel(*b_key)))
-    c = outflow.rebuild_counts(*panels.get(c_key, outflow.published_panel(*c_key)))
+    b = table3_4.rebuild_counts(*panels.get(b_key, table3_4.published_panel(*b_key)))
+    c = table3_4.rebuild_counts(*panels.get(c_key, table3_4.published_panel(*c_key)))
     diff = b - c
     negative = int((diff < 0).to_numpy().sum())
     return {"changers": diff.clip(lower=0), "stayers": c, "negative": negative}
@@ -224,7 +226,7 @@ def rural_origin_records() -> pd.DataFrame:
     B minus C that go negative (rounding of two panels) get no men.
     """
     b_key, c_key = ("table4", "B_rural_origin"), ("table4", "C_rural_origin_rural_now")
-    (_, n_b), (_, n_c) = outflow.published_panel(*b_key), outflow.published_panel(*c_key)
+    (_, n_b), (_, n_c) = table3_4.published_panel(*b_key), table3_4.published_panel(*c_key)
     pub = load_published("table4").query("kind == 'unweighted_n'").set_index(["panel", "father_class"])["value"]
     unw_b = pub[b_key[1]].reindex(list(CLASSES)).astype(float)
     unw_c = pub[c_key[1]].reindex(list(CLASSES)).astype(float)
@@ -244,7 +246,7 @@ def rural_origin_records() -> pd.DataFrame:
 
 def _model3a_ses(d: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Model 3a on men-records: (model-based SEs, linearisation SEs with each man his own PSU), by term."""
-    from .survey import SurveyDesign, design_meat
+    from hukoumob.survey import SurveyDesign, design_meat
 
     fit = fit_records(d["father_class"].to_numpy(), d["son_class"].to_numpy(), weights=d["weight"].to_numpy())
     model_based = fit.to_table5_rows("model3a").query("statistic == 'se'").set_index("term")["value"]

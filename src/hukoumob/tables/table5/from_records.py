@@ -46,9 +46,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .mobility import MobilityResults, fit_records, fit_table
-from .schema import CLASSES
-from .survey import SurveyDesign, linearized_vcov
+from hukoumob.mobility import MobilityResults, fit_records, fit_table
+from hukoumob.inputs.schema import CLASSES
+from hukoumob.survey import SurveyDesign, linearized_vcov
 
 #: Covariates through the scores (Panel D) and on the association (Panel C), per model.
 MODEL_SPECS: dict[str, dict] = {

@@ -2,7 +2,7 @@
 
 The published values are only ever *compared with*: nothing in the package
 returns them as estimates. Every file is validated against the results
-contract (:mod:`hukoumob.schema`) on loading, and a problem stops with a
+contract (:mod:`hukoumob.inputs.schema`) on loading, and a problem stops with a
 message naming the file and what is wrong with it.
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .schema import SCHEMAS, TEXT_VALUED, TableSchema
+from hukoumob.inputs import paths
+from hukoumob.inputs.schema import SCHEMAS, TEXT_VALUED, TableSchema
 
 
 class PublishedDataError(ValueError):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import paths
-from .published import load_published
-from .schema import SCHEMAS, SOURCES
+from hukoumob.inputs import paths
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import SCHEMAS, SOURCES
 
 #: Verdicts of :func:`compare`, from best to worst.
 VERDICTS = ("reproduced", "within 1 SE", "differs")

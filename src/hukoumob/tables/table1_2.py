@@ -6,7 +6,7 @@ the results contract: ``current_isei``, ``first_isei``, ``educ``,
 ``residence_rural``, ``party_member``, ``father_party_member14``,
 ``hukou_change``, ``weight``, ``stratum``, ``psu``) and returns tidy rows in
 the form of ``data/published/table1.csv`` and ``table2.csv``, ready for
-:func:`hukoumob.results.write_results` and :func:`hukoumob.results.compare`.
+:func:`hukoumob.book.results.write_results` and :func:`hukoumob.book.results.compare`.
 
 Table 1 (:func:`table1_rows`)
     Weighted means, standard deviations and proportions for all men
@@ -62,9 +62,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import blau_duncan
-from .published import load_published
-from .survey import SurveyDesign, SurveyResult, compare_se, svy_ols
+from hukoumob.tables import us1962
+from hukoumob.inputs.published import load_published
+from hukoumob.survey import SurveyDesign, SurveyResult, compare_se, svy_ols
 
 #: The outcome of every Table 2 model.
 OUTCOME = "current_isei"
@@ -422,7 +422,7 @@ def table2_rows(
     only where the paper prints one (:data:`P_PRINTED`, notes c-f), or for
     every coefficient with ``p_values="all"``. See :func:`fit_table2` for
     ``split``, ``beta_sds``, ``lonely_psu`` and ``df_method``. The U.S. 1962
-    column comes from :func:`hukoumob.blau_duncan.us1962_table2_rows`.
+    column comes from :func:`hukoumob.tables.us1962.us1962_table2_rows`.
     """
     if p_values not in ("printed", "all"):
         raise ValueError(f"p_values={p_values!r} is not 'printed' or 'all'")
@@ -452,7 +452,7 @@ def format_table2(rows: pd.DataFrame, us_rows: pd.DataFrame | None = None) -> pd
     """Table 2's printed layout: metric b (se), constant, R-squared, then standardized coefficients.
 
     ``rows`` from :func:`table2_rows`; ``us_rows`` (optional) from
-    :func:`hukoumob.blau_duncan.us1962_table2_rows`. Returns a DataFrame of
+    :func:`hukoumob.tables.us1962.us1962_table2_rows`. Returns a DataFrame of
     strings, one column per printed column, "-" where the paper has none.
     """
     cell = pd.concat([rows, us_rows] if us_rows is not None else [rows]).set_index(
@@ -516,7 +516,7 @@ COMPARISON_NOTES = {
 
 
 def annotate_comparison(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Add :data:`COMPARISON_NOTES` to the ``note`` column of a Table 2 :func:`hukoumob.results.compare`."""
+    """Add :data:`COMPARISON_NOTES` to the ``note`` column of a Table 2 :func:`hukoumob.book.results.compare`."""
     out = comparison.copy()
     keys = list(zip(out["model"], out["sample"], out["term"], out["statistic"]))
     extra = pd.Series([COMPARISON_NOTES.get(k, "") for k in keys], index=out.index)
@@ -697,7 +697,7 @@ def path_coefficients(corr: pd.DataFrame, order: Sequence[str] = PATH_ORDER) -> 
 
     Each of ``educ`` (U), ``first_isei`` (W) and ``current_isei`` (Y) is
     regressed on every variable before it in ``order``
-    (:func:`hukoumob.blau_duncan.standardized_regression`); the last
+    (:func:`hukoumob.tables.us1962.standardized_regression`); the last
     equation is Table 2's Model 1. Returns rows ``source, target, value`` for
     each path, a ``correlation`` row for the two exogenous variables (V, X)
     and a ``residual`` row per equation (``sqrt(1 - R^2)``).
@@ -705,7 +705,7 @@ def path_coefficients(corr: pd.DataFrame, order: Sequence[str] = PATH_ORDER) -> 
     order = list(order)
     rows = [(order[0], order[1], "correlation", float(corr.loc[order[0], order[1]]))]
     for i in range(2, len(order)):
-        beta, r2 = blau_duncan.standardized_regression(corr, order[i], order[:i])
+        beta, r2 = us1962.standardized_regression(corr, order[i], order[:i])
         rows += [(src, order[i], "path", float(b)) for src, b in beta.items()]
         rows.append(("residual", order[i], "residual", float(np.sqrt(max(0.0, 1.0 - r2)))))
     return pd.DataFrame(rows, columns=["source", "target", "kind", "value"])
@@ -713,8 +713,8 @@ def path_coefficients(corr: pd.DataFrame, order: Sequence[str] = PATH_ORDER) -> 
 
 def us1962_path_coefficients() -> pd.DataFrame:
     """:func:`path_coefficients` of Blau and Duncan's 1962 correlations (Table 2's U.S. column)."""
-    corr = blau_duncan.load_correlations()
-    names = {**{k: v for k, v in blau_duncan.BD_TERMS.items()}, blau_duncan.BD_OUTCOME: OUTCOME}
+    corr = us1962.load_correlations()
+    names = {**{k: v for k, v in us1962.BD_TERMS.items()}, us1962.BD_OUTCOME: OUTCOME}
     return path_coefficients(corr.rename(index=names, columns=names))
 
 

@@ -26,7 +26,7 @@ four logits with design SEs, the population a domain of the whole sample,
 separation reported instead of fitted), :func:`table6_rows` (with the
 footnote letters of :func:`sig_letter`), :func:`predicted_hazard` and
 :func:`cumulative_entry` (the chapter's figures, drawn by
-:mod:`hukoumob.hazard_plots`).
+:mod:`hukoumob.figures.table6`).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def fit_table6(py: pd.DataFrame, models=("model1", "model2", "model3", "model4")
     with ``est`` and ``se``; a model that cannot be estimated (perfect
     separation: some covariate level without any event) gets NaN rows.
     """
-    from .survey import SurveyDesign, svy_logit
+    from hukoumob.survey import SurveyDesign, svy_logit
 
     design = SurveyDesign.from_frame(py, strata="stratum", psu="psu", weights="weight", lonely_psu="adjust")
     rows = []
@@ -319,7 +319,7 @@ def fit_models(pyobj: PersonYears, models=tuple(MODEL_TERMS), lonely_psu: str = 
     has no finite estimates, a DataFrame saying why (the :func:`separation`
     table, or the fitting error for a separation it does not detect).
     """
-    from .survey import SurveyDesign, svy_logit
+    from hukoumob.survey import SurveyDesign, svy_logit
 
     frame, domain = _domain_frame(pyobj)
     design = SurveyDesign.from_frame(frame, strata="stratum", psu="psu", weights="weight", lonely_psu=lonely_psu)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
+from hukoumob.inputs import paths
 
 DEFAULT = "replica"
 REAL_SUFFIXES = (".dta", ".csv")

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .published import load_published
-from .schema import CLASSES
+from hukoumob.inputs.published import load_published
+from hukoumob.inputs.schema import CLASSES
 
 OUTFLOW_TABLES = {"table3": ("total",), "table4": ("A_urban_origin", "B_rural_origin", "C_rural_origin_rural_now")}
 
@@ -108,7 +108,7 @@ def reproduce_panel(table: str, panel: str) -> pd.DataFrame:
     Rows: every cell percentage (a round trip that checks the rebuild), the
     Total column and the Total row (derived), and the total weighted N
     (derived). A ``bound`` column gives the error rounding of the printed
-    inputs alone can explain (used by :func:`hukoumob.results.compare`).
+    inputs alone can explain (used by :func:`hukoumob.book.results.compare`).
     """
     pct, n = published_panel(table, panel)
     counts = rebuild_counts(pct, n)

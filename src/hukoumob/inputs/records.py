@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import paths
-from .classes import EGP10_TO_6
-from .schema import CLASSES
-from .sources import DataSource, resolve_source
+from hukoumob.inputs import paths
+from hukoumob.inputs.classes import EGP10_TO_6
+from hukoumob.inputs.schema import CLASSES
+from hukoumob.inputs.sources import DataSource, resolve_source
 
 MAPPING_FILE = paths.DATA / "lhsccc_variables.yml"  # the shipped mapping (placeholders); see paths.lhsccc_mapping
 SURVEY_YEAR = 1996
@@ -67,9 +67,9 @@ def load_records(data_source: str | Path | None = "replica", mapping: str | Path
     """The men DataFrame for either source, validated (see the module docstring).
 
     ``mapping`` overrides the mapping file (``$HUKOUMOB_LHSCCC_MAPPING`` or
-    ``data/lhsccc_variables.yml``, see :func:`hukoumob.paths.lhsccc_mapping`).
+    ``data/lhsccc_variables.yml``, see :func:`hukoumob.inputs.paths.lhsccc_mapping`).
     Raises :class:`RecordsError` (or ``ValueError`` from
-    :func:`hukoumob.sources.resolve_source` for a bad setting or path).
+    :func:`hukoumob.inputs.sources.resolve_source` for a bad setting or path).
     """
     try:
         source = resolve_source(data_source)
@@ -141,7 +141,7 @@ def apply_mapping(raw: pd.DataFrame, mapping: dict) -> pd.DataFrame:
     restriction to men, birth year from age if needed, the hukou-at-14
     imputation for men born in or before 1941, hukou change.
     """
-    from .weights import footnote5_weights
+    from hukoumob.inputs.weights import footnote5_weights
 
     spec = mapping["variables"]
     problems: list[str] = []

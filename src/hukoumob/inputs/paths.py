@@ -1,6 +1,6 @@
 """Where the book's inputs and outputs live, relative to the repository root.
 
-The root is found from this file's location (``src/hukoumob/paths.py``), so
+The root is found from this file's location (``src/hukoumob/inputs/paths.py``), so
 chapters and tests work from any working directory. ``HUKOUMOB_RESULTS`` may
 point the results folder elsewhere (tests use it to keep the tree clean);
 ``HUKOUMOB_LHSCCC_MAPPING`` may point at a filled-in copy of the real file's
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
 PUBLISHED = DATA / "published"
 REFERENCE = DATA / "reference"

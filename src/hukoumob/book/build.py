@@ -2,10 +2,10 @@
 
 Usage (what ``make book`` and ``make chapter`` run)::
 
-    python -m hukoumob.build                      # every chapter, then the HTML
-    python -m hukoumob.build --data path/file.dta # the same on the real survey file
-    python -m hukoumob.build --only 04_mobility_tables -p some_param=2
-    python -m hukoumob.build --no-html            # execute chapters only
+    python -m hukoumob.book.build                      # every chapter, then the HTML
+    python -m hukoumob.book.build --data path/file.dta # the same on the real survey file
+    python -m hukoumob.book.build --only 04_mobility_tables -p some_param=2
+    python -m hukoumob.book.build --no-html            # execute chapters only
 
 A chapter is re-executed only when its content hash changes: the hash covers
 the chapter's source, the package (``src/``), everything under ``data/``,
@@ -31,8 +31,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths
-from .sources import resolve_source
+from hukoumob.inputs import paths
+from hukoumob.inputs.sources import resolve_source
 
 NOTEBOOKS = paths.ROOT / "notebooks"
 BOOK = paths.ROOT / "book"
@@ -298,7 +298,7 @@ def parse_params(pairs: list[str]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m hukoumob.build", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m hukoumob.book.build", description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="replica", help="'replica' (default) or the path of the real survey file")
     parser.add_argument("--only", nargs="*", help="chapter names (file stems in notebooks/) to run")
     parser.add_argument("-p", "--param", action="append", default=[], help="extra parameter name=value")

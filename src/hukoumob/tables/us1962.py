@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import paths
+from hukoumob.inputs import paths
 
 #: Blau and Duncan's variables under the names of the results contract (Table 2 terms).
 BD_TERMS = {

@@ -1,0 +1,1 @@
+"""Inputs: the published tables, the men (replica or real file), reference data, the class scheme, weights, paths and the results schema."""
