@@ -49,7 +49,7 @@ import pandas as pd
 
 from hukoumob.inputs.schema import SCHEMAS
 from .errors import IdentificationWarning
-from .fit import free_basis
+from .geometry import free_basis
 from .likelihood import derivatives, log_probabilities, score_contributions
 from .spec import MobilityData, ParamLayout
 
