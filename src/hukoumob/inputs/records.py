@@ -8,11 +8,23 @@
   environment variable ``HUKOUMOB_LHSCCC_MAPPING`` names another mapping
   file instead (e.g. a filled-in copy kept beside the licensed file).
 
-Validation (:func:`validate_men`) checks presence, types, code ranges and
-the sample restriction (men 20-69 in 1996) and reports *every* problem at
-once in one :class:`RecordsError`, with counts of rows, never their contents
-(real microdata must not leak into messages, logs or the book). Nothing is
-written anywhere.
+Checks of the file (:func:`check_raw`, before the mapping is applied): it
+has data rows; no row repeats another and no person id (optional ``id`` in
+the mapping) repeats; ``sex`` is mapped with the code of men; every recoded
+variable holds only the codes its ``recode`` names (after its ``missing``
+codes). Rule for the village leaders: the survey's 383 village leaders
+(``sample`` code 3 in the archive's file, or the codes listed under
+``leaders:`` in the mapping's ``sample`` entry) are a separate sample, not
+part of the sample of adults; their rows are dropped before anything else,
+footnote-5 weights included. The file's ``encoding`` (default ``utf-8``) and
+``separator`` (default ``,``) of a CSV are settings of the mapping file.
+
+Validation (:func:`validate_men`, after the mapping) checks presence, types,
+code ranges and the sample restriction (men 20-69 in 1996), and that some
+men changed hukou. Every problem is reported at once in one
+:class:`RecordsError` naming the variable, the rule and a count of rows,
+never their contents (real microdata must not leak into messages, logs or
+the book). Nothing is written anywhere.
 """
 
 from __future__ import annotations
@@ -31,6 +43,10 @@ from hukoumob.inputs.sources import DataSource, resolve_source
 MAPPING_FILE = paths.DATA / "lhsccc_variables.yml"  # the shipped mapping (placeholders); see paths.lhsccc_mapping
 SURVEY_YEAR = 1996
 AGE_RANGE = (20, 69)
+#: ``sample`` codes of the village leaders in the archive's file (dropped; see the module docstring).
+LEADER_CODES = (3,)
+#: Top-level settings of the mapping file for reading a CSV.
+READ_SETTINGS = {"encoding": "utf-8", "separator": ","}
 
 #: Columns every analysis needs, with (kind, low, high): kind "int", "num", "dummy" or "class".
 REQUIRED = {
@@ -80,20 +96,101 @@ def load_records(data_source: str | Path | None = "replica", mapping: str | Path
             raise RecordsError(f"{source.path}: the replica is missing (run `make replica`)")
         men = pd.read_csv(source.path)
     else:
-        raw = read_file(source)
-        men = apply_mapping(raw, load_mapping(mapping))
+        spec = load_mapping(mapping)
+        raw = read_file(source, spec)
+        check_raw(raw, spec)
+        men = apply_mapping(drop_leaders(raw, spec), spec)
     validate_men(men)
     return Records(men=men, source="replica" if source.kind == "replica" else "lhsccc", label=source.label)
 
 
-def read_file(source: DataSource) -> pd.DataFrame:
-    """Read the real file (``.dta`` with value labels off, or ``.csv``); unreadable files raise RecordsError."""
+def read_file(source: DataSource, mapping: dict | None = None) -> pd.DataFrame:
+    """Read the real file (``.dta`` with value labels off, or ``.csv`` with the mapping's ``encoding`` and
+    ``separator``); unreadable files raise RecordsError naming the setting to change."""
+    settings = {k: (mapping or {}).get(k) or v for k, v in READ_SETTINGS.items()}
+    name = source.path.name
     try:
         if source.path.suffix.lower() == ".dta":
-            return pd.read_stata(source.path, convert_categoricals=False)
-        return pd.read_csv(source.path)
+            raw = pd.read_stata(source.path, convert_categoricals=False)
+        else:
+            raw = pd.read_csv(source.path, encoding=settings["encoding"], sep=settings["separator"])
+    except UnicodeDecodeError as err:
+        raise RecordsError(
+            f"{name}: the file is not in the encoding {settings['encoding']!r} (byte {err.start} cannot be "
+            f"decoded); set `encoding:` in the mapping file (e.g. `encoding: latin-1`)"
+        ) from None
+    except LookupError:
+        raise RecordsError(f"{name}: unknown encoding {settings['encoding']!r}; fix `encoding:` in the mapping file") from None
+    except pd.errors.EmptyDataError:
+        raise RecordsError(f"{name}: the file is empty (no header, no data rows)") from None
     except Exception as err:  # noqa: BLE001 - any reader failure is "unreadable"
-        raise RecordsError(f"{source.path.name}: the file cannot be read as {source.path.suffix} ({type(err).__name__})") from None
+        raise RecordsError(f"{name}: the file cannot be read as {source.path.suffix} ({type(err).__name__})") from None
+    if raw.shape[1] == 1 and source.path.suffix.lower() != ".dta":
+        others = [c for c in (";", "\t", "|", ",") if c != settings["separator"] and c in str(raw.columns[0])]
+        hint = f"; its header holds {others[0]!r}: set `separator: {others[0]!r}` in the mapping file" if others else ""
+        raise RecordsError(f"{name}: read with the separator {settings['separator']!r}, the file has one column{hint}")
+    if raw.empty:
+        raise RecordsError(f"{name}: the file has a header but no data rows")
+    return raw
+
+
+def _leader_codes(mapping: dict) -> list:
+    spec = mapping["variables"].get("sample") or {}
+    codes = spec.get("leaders", list(LEADER_CODES))
+    return list(codes) if isinstance(codes, (list, tuple)) else [codes]
+
+
+def drop_leaders(raw: pd.DataFrame, mapping: dict) -> pd.DataFrame:
+    """The file without the village leaders (``sample`` codes of :data:`LEADER_CODES` or the mapping's
+    ``leaders:``): a separate sample of the survey, not part of the sample of adults (module docstring)."""
+    spec = mapping["variables"].get("sample") or {}
+    src = spec.get("source")
+    if src is None or src not in raw.columns:
+        return raw
+    codes = _leader_codes(mapping)
+    leaders = raw[src].isin(codes) | raw[src].astype(str).isin([str(c) for c in codes])
+    return raw[~leaders].reset_index(drop=True)
+
+
+def check_raw(raw: pd.DataFrame, mapping: dict) -> None:
+    """Checks of the file itself, before the mapping is applied (module docstring); one RecordsError for all."""
+    spec = mapping["variables"]
+    n = len(raw)
+    problems: list[str] = []
+    sex = spec.get("sex") if isinstance(spec.get("sex"), dict) else None
+    if not sex or sex.get("source") is None or sex.get("male") is None:
+        problems.append("sex: required in the mapping, with the file's variable (`source:`) and the code of men "
+                        "(`male:`); without it women would be counted as men")
+    elif sex["source"] in raw.columns:
+        no_sex = raw[sex["source"]].isna()
+        if no_sex.any():
+            problems.append(f"sex: {int(no_sex.sum())} of {n} rows have no sex code")
+    dup = raw.duplicated()
+    if dup.any():
+        problems.append(f"rows: {int(dup.sum())} of {n} rows repeat an earlier row of the file (duplicate records)")
+    ids = spec.get("id") if isinstance(spec.get("id"), dict) else None
+    if ids and ids.get("source") in raw.columns:
+        col = raw[ids["source"]]
+        if col.isna().any():
+            problems.append(f"id: {int(col.isna().sum())} of {n} rows have no person id")
+        again = col.duplicated() & col.notna()
+        if again.any():
+            problems.append(f"id: {int(again.sum())} of {n} rows repeat the person id of an earlier row")
+    leaders = set(map(str, _leader_codes(mapping)))
+    for name, s in spec.items():
+        if not isinstance(s, dict) or not s.get("recode") or s.get("source") not in raw.columns:
+            continue
+        col = raw[s["source"]]
+        col = col.where(~col.isin(s.get("missing") or []))
+        known = {str(k) for k in s["recode"]} | (leaders if name == "sample" else set())
+        text = col.map(lambda v: str(int(v)) if isinstance(v, float) and v == int(v) else str(v))
+        unknown = col.notna() & ~text.isin(known)
+        if unknown.any():
+            codes = sorted(s["recode"], key=str)
+            problems.append(f"{name}: {int(unknown.sum())} of {n} rows have codes that the mapping's recode "
+                            f"({codes}) does not name (variable {s['source']!r}); add them to `recode:` or `missing:`")
+    if problems:
+        raise RecordsError(f"the real file fails its checks ({len(problems)} problems):\n  - " + "\n  - ".join(problems))
 
 
 def load_mapping(mapping: str | Path | None = None) -> dict:
@@ -159,10 +256,11 @@ def apply_mapping(raw: pd.DataFrame, mapping: dict) -> pd.DataFrame:
         except ValueError as err:
             raise RecordsError(f"weight: {err}") from None
     male = (spec.get("sex") or {}).get("male")
-    if "sex" in df.columns and male is not None:
-        df = df[df["sex"] == male].copy()
-        if df.empty:
-            raise RecordsError(f"sex: no row has the male code {male!r}; check the mapping")
+    if "sex" not in df.columns or male is None:
+        raise RecordsError("sex: required in the mapping, with the file's variable (`source:`) and the code of men (`male:`)")
+    df = df[(df["sex"] == male) | (df["sex"].astype(str) == str(male))].copy()
+    if df.empty:
+        raise RecordsError(f"sex: no row has the male code {male!r}; check the mapping")
     if "birth_year" not in df.columns and "age" in df.columns:
         df["birth_year"] = SURVEY_YEAR - df["age"]
     if "residence_rural" not in df.columns and "sample" in df.columns:
@@ -218,6 +316,16 @@ def validate_men(men: pd.DataFrame) -> None:
             rng = "> 0" if name == "weight" else f"[{lo}, {hi}]"
             what = "outside the sample's ages 20-69 (men 20-69 in 1996)" if name == "birth_year" else f"outside {rng}"
             problems.append(f"{name}: {int(out.sum())} of {n} rows are {what}")
+    for name in ("hukou_now_rural", "residence14_rural"):  # inputs of hukou14_rural and hukou_change
+        if name in men.columns:
+            codes = pd.to_numeric(men[name], errors="coerce")
+            bad = men[name].notna() & ~codes.isin([0, 1])
+            if bad.any():
+                problems.append(f"{name}: {int(bad.sum())} of {n} rows are not 0/1 (rural = 1); "
+                                "give the variable a `recode:` in the mapping")
+    if "hukou_change" in men.columns and not (pd.to_numeric(men["hukou_change"], errors="coerce") == 1).any():
+        problems.append(f"hukou_change: none of the {n} men changed hukou (rural at 14, urban now); check the codes "
+                        "of hukou14_rural and hukou_now_rural (rural = 1) in the mapping")
     if {"hukou_change", "hukou14_rural"} <= set(men.columns):
         bad = (pd.to_numeric(men["hukou_change"], errors="coerce") == 1) & (pd.to_numeric(men["hukou14_rural"], errors="coerce") == 0)
         if bad.any():
