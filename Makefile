@@ -16,16 +16,18 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 ## make book [DATA=path/to/real-file.dta]: execute changed chapters, build _build/html
+# `exec`: the shell gives way to Python, so Ctrl-C and `kill -TERM` (which make passes on) reach the build
 book: $(STAMP)
-	$(BIN)/python -m hukoumob.book.build $(if $(DATA),--data "$(DATA)")
+	exec $(BIN)/python -m hukoumob.book.build $(if $(DATA),--data "$(DATA)")
 
 ## make test: the whole test suite, including the end-to-end build of every chapter
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	exec $(BIN)/python -m pytest
 
 ## make chapter NAME=04_mobility_tables PARAMS="name=value ...": re-run one chapter
+# without NAME, the build stops with the list of chapters
 chapter: $(STAMP)
-	$(BIN)/python -m hukoumob.book.build --only $(NAME) $(foreach p,$(PARAMS),-p $(p)) $(if $(DATA),--data "$(DATA)")
+	exec $(BIN)/python -m hukoumob.book.build --only $(NAME) $(foreach p,$(PARAMS),-p $(p)) $(if $(DATA),--data "$(DATA)")
 
 ## make bench: print timings of the benchmarks in benchmarks/
 bench: $(STAMP)

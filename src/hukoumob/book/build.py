@@ -9,20 +9,40 @@ Usage (what ``make book`` and ``make chapter`` run)::
 
 A chapter is re-executed only when its content hash changes: the hash covers
 the chapter's source, the package (``src/``), everything under ``data/``,
-``requirements.txt`` and the parameters it runs with (jupyter-cache would see
-the code cells only). Executed notebooks land in ``book/`` only when the whole
-chapter ran; a failing chapter stops the build with its name, the cell and
-the error. The build never writes under ``data/``.
+``requirements.txt``, the parameters it runs with (jupyter-cache would see
+the code cells only) and, on the real file, the file's digest (size, mtime,
+SHA-256) and its mapping. A failing chapter stops the build with its name,
+the cell and the error. The build never writes under ``data/``.
+
+Runs are kept apart and all-or-nothing (:class:`Run`): ``results/`` holds
+the results of one complete run on one data source, stamped in
+``results/run.json`` with the source and the real file's digest; a run on
+another source or another file starts from an empty results folder, so a
+replica build never reads or publishes real-file rows and a real-file run
+clears earlier real-file results. The real file and its mapping are read and
+validated once before any chapter runs. Chapters execute into a staging
+folder (``_build/staging``: executed notebooks, results, hashes) and the HTML
+is built into another; only when everything succeeded are they swapped in,
+so a run that fails, or is stopped by Ctrl-C or SIGTERM, leaves the previous
+results and HTML as they were.
+
+Parameters given with ``-p name=value`` are read by the type of the
+chapter's default (``parameters`` cell): a boolean from
+``true/false/yes/no/1/0``, numbers as numbers; unknown names and values that
+do not parse are errors listing the chapter's parameters.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import hashlib
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,11 +58,18 @@ NOTEBOOKS = paths.ROOT / "notebooks"
 BOOK = paths.ROOT / "book"
 HASHES = paths.ROOT / "_build" / "chapter-hashes.json"
 HTML_STAMP = paths.ROOT / "_build" / "html-built-ok"
+HTML = paths.ROOT / "_build" / "html"
+STAGING = paths.ROOT / "_build" / "staging"
+RUN_STAMP = "run.json"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class ChapterError(RuntimeError):
     """A chapter raised while executing; the message names the chapter, the cell and the error."""
+
+
+class Stopped(BaseException):
+    """SIGTERM (or SIGINT) arrived: stop the build; raised by the signal handler."""
 
 
 @dataclass
@@ -69,6 +96,8 @@ class Chapter:
 def chapters(only: list[str] | None = None) -> list[Chapter]:
     """The chapters in ``notebooks/`` in file-name order (optionally only those named)."""
     found = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
+    if only is not None and not only:
+        raise SystemExit(f"no chapter named (make chapter NAME=...); chapters are {[p.stem for p in found]}")
     if only:
         names = {p.stem for p in found}
         unknown = sorted(set(only) - names)
@@ -82,10 +111,22 @@ def _files_under(folder: Path, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
 
-def shared_digest() -> str:
-    """Hash of what every chapter depends on: the package, ``data/``, the pinned requirements
-    and the real file's variable mapping when ``$HUKOUMOB_LHSCCC_MAPPING`` puts it outside ``data/``."""
+def file_digest(path: Path) -> str:
+    """The real file's digest: its size, modification time and SHA-256 (a file replaced at the same
+    path is noticed). Never printed; it enters the chapter hashes and ``results/run.json``."""
+    stat = path.stat()
     h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{h.hexdigest()}"
+
+
+def shared_digest(data: str = "") -> str:
+    """Hash of what every chapter depends on: the package, ``data/``, the pinned requirements,
+    the real file's digest ``data`` (:func:`file_digest`, empty for the replica) and the real
+    file's variable mapping when ``$HUKOUMOB_LHSCCC_MAPPING`` puts it outside ``data/``."""
+    h = hashlib.sha256(data.encode())
     for f in [*_files_under(paths.ROOT / "src", "*.py"), *_files_under(paths.DATA), paths.ROOT / "requirements.txt"]:
         if f.exists():
             h.update(str(f.relative_to(paths.ROOT)).encode())
@@ -189,13 +230,15 @@ def _failing_cell(executed: Path) -> str:
     return "a cell"
 
 
-def execute(chapter: Chapter, cwd: Path) -> float:
-    """Run one chapter with papermill into ``book/``; return seconds taken or raise :class:`ChapterError`."""
+def execute(chapter: Chapter, cwd: Path, target: Path | None = None) -> float:
+    """Run one chapter with papermill into ``target`` (default ``book/<name>.ipynb``); return seconds
+    taken or raise :class:`ChapterError`."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
-    BOOK.mkdir(exist_ok=True)
+    target = target or chapter.executed
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hukoumob-") as tmp:
         raw, out = Path(tmp) / "in.ipynb", Path(tmp) / "out.ipynb"
         _to_notebook(chapter.source, raw)
@@ -212,18 +255,101 @@ def execute(chapter: Chapter, cwd: Path) -> float:
                 f"chapter {chapter.name} failed in {where}: {err.ename}: {err.evalue}\n{trace}"
             ) from None
         _tidy_executed(out, chapter.params)
-        out.replace(chapter.executed)
+        shutil.move(str(out), target)
     return time.perf_counter() - start
 
 
-def run_chapters(todo: list[Chapter], force: bool = False) -> int:
-    """Execute the chapters whose content hash changed, printing progress with times.
+class Run:
+    """One build on one data source, staged and swapped in whole (module docstring).
 
-    Returns the number of chapters executed.
+    ``source`` is ``"replica"`` or ``"lhsccc"``; ``data`` the real file's
+    digest (empty for the replica). While chapters run, ``$HUKOUMOB_RESULTS``
+    points the kernels at the staging results folder and
+    ``$HUKOUMOB_RUN_SOURCE`` names the run's source (which
+    :func:`hukoumob.results.write_results` enforces).
     """
+
+    def __init__(self, source: str, data: str = ""):
+        self.source, self.data = source, data
+        self.final = paths.results_dir()
+        self.staging = STAGING
+        self.results = self.staging / "results"
+        self.book = self.staging / "book"
+        self.stamp = {"source": source, "data": hashlib.sha256(data.encode()).hexdigest() if data else ""}
+        self.fresh = False  # True: earlier results are of another source or file, every chapter runs
+
+    def __enter__(self) -> "Run":
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.book.mkdir(parents=True)
+        old = self.final / RUN_STAMP
+        same = old.exists() and json.loads(old.read_text()) == self.stamp
+        if same:
+            shutil.copytree(self.final, self.results)
+        else:
+            self.results.mkdir(parents=True)
+            self.fresh = True
+            if self.final.exists() and any(self.final.iterdir()):
+                print(f"[results] earlier results are from another data source or file: not carried over", flush=True)
+        (self.results / RUN_STAMP).write_text(json.dumps(self.stamp, indent=1))
+        self._env = {k: os.environ.get(k) for k in ("HUKOUMOB_RESULTS", "HUKOUMOB_RUN_SOURCE")}
+        os.environ["HUKOUMOB_RESULTS"] = str(self.results)
+        os.environ["HUKOUMOB_RUN_SOURCE"] = self.source
+        return self
+
+    def __exit__(self, kind, value, trace) -> None:
+        for key, old in self._env.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def swap_in(self, hashes: dict) -> "Swap":
+        """Move the staged notebooks, results and hashes into place, keeping the old ones to undo."""
+        swap = Swap(self.staging / "previous")
+        for nb in sorted([*self.book.glob("*.ipynb"), *self.book.glob("results.zip")]):
+            swap.replace(nb, BOOK / nb.name)
+        swap.replace(self.results, self.final)
+        staged = self.staging / "chapter-hashes.json"
+        staged.write_text(json.dumps(hashes, indent=1, sort_keys=True))
+        swap.replace(staged, HASHES)
+        return swap
+
+
+class Swap:
+    """Files and folders moved into place, each with the previous version kept until :meth:`keep`."""
+
+    def __init__(self, attic: Path):
+        self.attic, self.moves = attic, []
+        attic.mkdir(parents=True, exist_ok=True)
+
+    def replace(self, new: Path, place: Path) -> None:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        old = None
+        if place.exists():
+            old = self.attic / f"{len(self.moves)}-{place.name}"
+            shutil.move(str(place), old)
+        shutil.move(str(new), place)
+        self.moves.append((place, old))
+
+    def undo(self) -> None:
+        for place, old in reversed(self.moves):
+            if place.is_dir():
+                shutil.rmtree(place)
+            else:
+                place.unlink(missing_ok=True)
+            if old is not None:
+                shutil.move(str(old), place)
+        self.moves = []
+
+
+def run_chapters(todo: list[Chapter], force: bool = False, run: Run | None = None, data: str = "") -> tuple[int, dict]:
+    """Execute the chapters whose content hash changed into the run's staging folder, printing
+    progress with times. Returns the number executed and the hashes to record."""
     executed = 0
-    shared = shared_digest()
+    shared = shared_digest(data)
     known = json.loads(HASHES.read_text()) if HASHES.exists() else {}
+    force = force or (run is not None and run.fresh)
     for i, chapter in enumerate(todo, 1):
         digest = chapter_digest(chapter, shared)  # computed here: earlier chapters may have changed results/
         label = f"[{i}/{len(todo)}] {chapter.name}"
@@ -231,19 +357,21 @@ def run_chapters(todo: list[Chapter], force: bool = False) -> int:
             print(f"{label}: unchanged, kept", flush=True)
             continue
         print(f"{label}: executing ...", flush=True)
-        seconds = execute(chapter, cwd=NOTEBOOKS)
+        target = run.book / f"{chapter.name}.ipynb" if run else None
+        seconds = execute(chapter, cwd=NOTEBOOKS, target=target)
         known[chapter.name] = digest
-        HASHES.parent.mkdir(parents=True, exist_ok=True)
-        HASHES.write_text(json.dumps(known, indent=1, sort_keys=True))
+        if run is None:
+            HASHES.parent.mkdir(parents=True, exist_ok=True)
+            HASHES.write_text(json.dumps(known, indent=1, sort_keys=True))
         print(f"{label}: done in {seconds:.1f} s", flush=True)
         executed += 1
-    return executed
+    return executed, known
 
 
-def archive_results() -> Path:
+def archive_results(results: Path | None = None, target: Path | None = None) -> Path:
     """Zip every ``results/*.csv`` into ``book/results.zip``, which the book offers as a download."""
-    target = BOOK / "results.zip"
-    files = sorted(paths.results_dir().glob("*.csv"))
+    target = target or BOOK / "results.zip"
+    files = sorted((results or paths.results_dir()).glob("*.csv"))
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for f in files:
             info = zipfile.ZipInfo(f"results/{f.name}", date_time=(2026, 1, 1, 0, 0, 0))
@@ -254,7 +382,7 @@ def archive_results() -> Path:
 def html_is_current() -> bool:
     """True when the last successful HTML build is newer than every page source and config file."""
     index = HTML_STAMP
-    if not index.exists() or not (paths.ROOT / "_build" / "html" / "index.html").exists():
+    if not index.exists() or not (HTML / "index.html").exists():
         return False
     sources = [*BOOK.glob("*.md"), *BOOK.glob("*.ipynb"), *BOOK.glob("*.zip"), *(paths.ROOT / "_static").glob("*")]
     sources += [paths.ROOT / name for name in ("_config.yml", "_toc.yml", "references.bib")]
@@ -262,12 +390,14 @@ def html_is_current() -> bool:
     return all(f.stat().st_mtime <= built for f in sources if f.exists())
 
 
-def build_html(strict: bool = True) -> float:
-    """Run ``jupyter-book build`` on the repository root; on failure print only warnings and errors."""
+def build_html(strict: bool = True, output: Path | None = None) -> float:
+    """Run ``jupyter-book build`` on the repository root into ``output`` (default the root; the HTML
+    lands in ``<output>/_build/html``); on failure print only warnings and errors."""
     start = time.perf_counter()
-    HTML_STAMP.unlink(missing_ok=True)
     # --all: Sphinx's incremental build misses new citations (bibliography page) and static-file edits
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(paths.ROOT), "--all", "--keep-going"]
+    if output is not None:
+        cmd += ["--path-output", str(output)]
     if strict:
         cmd.append("-W")
     print("[html] jupyter-book build ...", flush=True)
@@ -277,24 +407,91 @@ def build_html(strict: bool = True) -> float:
         lines = [_ANSI.sub("", ln) for ln in lines]
         keep = [ln for ln in lines if re.search(r"WARNING|ERROR|Error|Exception", ln)] or lines[-30:]
         raise ChapterError("jupyter-book build failed:\n" + "\n".join(keep[:40]))
-    HTML_STAMP.touch()
     seconds = time.perf_counter() - start
-    print(f"[html] done in {seconds:.1f} s: {paths.ROOT / '_build' / 'html' / 'index.html'}", flush=True)
+    print(f"[html] done in {seconds:.1f} s: {HTML / 'index.html'}", flush=True)
     return seconds
 
 
-def parse_params(pairs: list[str]) -> dict:
-    """``["k=v", ...]`` to a dict, reading each value as JSON when it parses (numbers, booleans)."""
-    params = {}
+def chapter_parameters(chapter: Chapter) -> dict:
+    """The names and default values of the chapter's ``parameters`` cell (literal assignments)."""
+    import jupytext
+
+    nb = jupytext.read(chapter.source)
+    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
+    defaults = {}
+    for node in ast.parse(cell.source).body if cell is not None else []:
+        if isinstance(node, ast.Assign):
+            for name in node.targets:
+                if isinstance(name, ast.Name):
+                    defaults[name.id] = ast.literal_eval(node.value)
+    return defaults
+
+
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+def typed_value(text: str, default):
+    """``text`` read as the type of ``default``: bool from true/false/yes/no/on/off/1/0, then int,
+    float, str; JSON for a ``None`` default. Raises ``ValueError`` if it does not parse."""
+    if isinstance(default, bool):
+        word = text.strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise ValueError(f"{text!r} is not a boolean (true/false, yes/no, 1/0)")
+    if isinstance(default, int):
+        return int(text)
+    if isinstance(default, float):
+        return float(text)
+    if isinstance(default, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def parse_params(pairs: list[str], todo: list[Chapter] | None = None) -> dict[str, dict]:
+    """``["k=v", ...]`` to the parameters of each chapter of ``todo``, each value typed by that
+    chapter's default (:func:`typed_value`). A name no chapter of ``todo`` declares, or a value that
+    does not parse, stops the build with the chapters' parameters listed. Returns ``{chapter: params}``."""
+    todo = todo if todo is not None else chapters()
+    declared = {c.name: chapter_parameters(c) for c in todo}
+    out: dict[str, dict] = {c.name: {} for c in todo}
+    listing = "; ".join(f"{name}: {', '.join(f'{k}={v!r}' for k, v in d.items()) or 'none'}" for name, d in declared.items())
     for pair in pairs:
         if "=" not in pair:
             raise SystemExit(f"parameter {pair!r} is not of the form name=value")
         key, value = pair.split("=", 1)
-        try:
-            params[key] = json.loads(value)
-        except json.JSONDecodeError:
-            params[key] = value
-    return params
+        if key == "data_source":
+            raise SystemExit("data_source is set with --data (make ... DATA=path), not as a parameter")
+        takers = [name for name, d in declared.items() if key in d]
+        if not takers:
+            raise SystemExit(f"unknown parameter {key!r}; the parameters are {listing}")
+        for name in takers:
+            try:
+                out[name][key] = typed_value(value, declared[name][key])
+            except ValueError as err:
+                raise SystemExit(
+                    f"parameter {key}={value!r} for {name}: {err} (the default is {declared[name][key]!r}); "
+                    f"the parameters are {listing}"
+                ) from None
+    return out
+
+
+def _on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise Stopped(signal.Signals(signum).name)
+
+
+def _validate_real_file(path: Path) -> str:
+    """Read and validate the real file and its mapping once, before any chapter runs; its digest."""
+    from .records import load_records
+
+    load_records(str(path))
+    digest = file_digest(path)
+    mapping = paths.lhsccc_mapping()
+    if mapping.is_file():
+        digest += ":" + hashlib.sha256(mapping.read_bytes()).hexdigest()
+    return digest
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -310,23 +507,50 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    params = {"data_source": "replica" if source.kind == "replica" else str(source.path), **parse_params(args.param)}
     todo = chapters(args.only)
+    per_chapter = parse_params(args.param, todo)
+    data = "replica" if source.kind == "replica" else str(source.path)
     for chapter in todo:
-        chapter.params = params
+        chapter.params = {"data_source": data, **per_chapter[chapter.name]}
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, _on_signal)
     start = time.perf_counter()
     try:
-        executed = run_chapters(todo, force=args.force)
-        if not args.no_html:
-            if executed or not html_is_current():
-                archive_results()
-                build_html()
-            else:
-                print("[html] unchanged, kept", flush=True)
+        digest = ""
+        if source.kind == "lhsccc":
+            from .records import RecordsError
+
+            try:
+                digest = _validate_real_file(source.path)
+            except RecordsError as err:
+                print(f"error: {err}", file=sys.stderr)
+                return 2
+        with Run(source.kind, digest) as run:
+            executed, hashes = run_chapters(todo, force=args.force, run=run, data=digest)
+            html = not args.no_html and (executed or not html_is_current())
+            if html:
+                archive_results(run.results, run.book / "results.zip")
+            swap = run.swap_in(hashes)
+            try:
+                if html:
+                    out = run.staging / "html-out"
+                    build_html(output=out)
+                    HTML_STAMP.unlink(missing_ok=True)
+                    swap.replace(out / "_build" / "html", HTML)
+                    HTML_STAMP.touch()
+                elif not args.no_html:
+                    print("[html] unchanged, kept", flush=True)
+            except BaseException:
+                swap.undo()  # the HTML failed or the build was stopped: put the previous run back
+                raise
     except ChapterError as err:
         print(f"error: {err}", file=sys.stderr)
+        print("the previous results and HTML are kept as they were", file=sys.stderr)
         return 1
+    except Stopped as why:
+        print(f"stopped by {why}: the previous results and HTML are kept as they were", file=sys.stderr)
+        return 128 + int(getattr(signal, str(why), signal.SIGTERM))
     print(f"book built in {time.perf_counter() - start:.1f} s", flush=True)
     return 0
 

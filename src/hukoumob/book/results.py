@@ -7,6 +7,8 @@ as ``data/published/<table>.csv`` plus ``source``) and ends with
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
@@ -45,12 +47,17 @@ def write_results(frame: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
 
     Rows already in the file for the same source and keys are replaced, and
     rows for other keys or sources are kept, so several chapters can each
-    contribute part of a table. A ``bound`` column (the difference that
+    contribute part of a table. Under the build (``$HUKOUMOB_RUN_SOURCE``),
+    only the run's own source and ``published_tables`` may be written: the
+    results folder of a run holds no other source's rows. A ``bound`` column (the difference that
     rounding of the printed inputs can explain, see :func:`compare`) is kept
     when the frame has one, so that the reproducibility report judges each
     number as its chapter did. Returns the rows written (with ``source``).
     """
     _check(frame, table, source)
+    run = os.environ.get("HUKOUMOB_RUN_SOURCE")  # set by the build: runs on one source are kept apart
+    if run and source not in ("published_tables", run):
+        raise ValueError(f"results for {table}: this build runs on {run!r}, so it writes no {source!r} rows")
     schema = SCHEMAS[table]
     new = frame[[*schema.columns, *(["bound"] if "bound" in frame.columns else [])]].copy()
     new["source"] = source
