@@ -11,7 +11,7 @@ import pytest
 import yaml
 from _fake_survey import fake_file
 
-from hukoumob.records import RecordsError, load_records
+from hukoumob.inputs.records import RecordsError, load_records
 
 
 @pytest.fixture

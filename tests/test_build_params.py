@@ -2,7 +2,7 @@
 
 import pytest
 
-from hukoumob import build
+from hukoumob.book import build
 
 
 def _chapter(name):
@@ -39,7 +39,7 @@ def test_unknown_name_is_an_error_listing_the_parameters():
 
 def test_unparseable_value_is_an_error_naming_it():
     with pytest.raises(SystemExit) as err:
-        build.parse_params(["exercise_experience_window=ten"], _chapter("06_agriculture_and_hukou_change"))
+        build.parse_params(["exercise_experience_window=ten"], _chapter("07_agriculture_and_hukou_change"))
     assert "exercise_experience_window='ten'" in str(err.value) and "the default is 0" in str(err.value)
 
 

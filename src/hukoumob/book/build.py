@@ -484,7 +484,7 @@ def _on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
 
 def _validate_real_file(path: Path) -> str:
     """Read and validate the real file and its mapping once, before any chapter runs; its digest."""
-    from .records import load_records
+    from hukoumob.inputs.records import load_records
 
     load_records(str(path))
     digest = file_digest(path)
@@ -519,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         digest = ""
         if source.kind == "lhsccc":
-            from .records import RecordsError
+            from hukoumob.inputs.records import RecordsError
 
             try:
                 digest = _validate_real_file(source.path)
