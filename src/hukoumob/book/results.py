@@ -14,7 +14,7 @@ import pandas as pd
 
 from hukoumob.inputs import paths
 from hukoumob.inputs.published import load_published
-from hukoumob.inputs.schema import SCHEMAS, SOURCES
+from hukoumob.inputs.schema import RESULT_SCHEMAS, SCHEMAS, SOURCES
 
 #: Verdicts of :func:`compare`, from best to worst.
 VERDICTS = ("reproduced", "within 1 SE", "differs")
@@ -26,11 +26,11 @@ SOURCE_LABELS = {
 
 
 def _check(frame: pd.DataFrame, table: str, source: str) -> None:
-    if table not in SCHEMAS:
-        raise ValueError(f"unknown table {table!r}; known tables: {sorted(SCHEMAS)}")
+    if table not in RESULT_SCHEMAS:
+        raise ValueError(f"unknown table {table!r}; known tables: {sorted(RESULT_SCHEMAS)}")
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}; choose one of {SOURCES}")
-    schema = SCHEMAS[table]
+    schema = RESULT_SCHEMAS[table]
     missing = [c for c in schema.columns if c not in frame.columns]
     if missing:
         raise ValueError(f"results for {table} lack columns {missing}")
@@ -58,7 +58,7 @@ def write_results(frame: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
     run = os.environ.get("HUKOUMOB_RUN_SOURCE")  # set by the build: runs on one source are kept apart
     if run and source not in ("published_tables", run):
         raise ValueError(f"results for {table}: this build runs on {run!r}, so it writes no {source!r} rows")
-    schema = SCHEMAS[table]
+    schema = RESULT_SCHEMAS[table]
     new = frame[[*schema.columns, *(["bound"] if "bound" in frame.columns else [])]].copy()
     new["source"] = source
     out_dir = paths.results_dir()
@@ -78,7 +78,7 @@ def load_results(table: str, source: str | None = None) -> pd.DataFrame:
     file = paths.results_dir() / f"{table}.csv"
     if not file.exists():
         raise FileNotFoundError(f"{file}: no reproduced numbers yet (run the chapter that writes {table})")
-    keys = SCHEMAS[table].keys
+    keys = RESULT_SCHEMAS[table].keys
     frame = pd.read_csv(file, dtype={k: str for k in keys})
     return frame if source is None else frame[frame["source"] == source]
 

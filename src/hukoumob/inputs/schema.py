@@ -113,3 +113,26 @@ SCHEMAS: dict[str, TableSchema] = {
 #: Tables whose ``value`` column holds text for some rows (Table 6's footnote
 #: letters in the ``sig`` rows); every other value is a number.
 TEXT_VALUED = {("table6", "statistic", "sig")}
+
+
+def _text_ids() -> tuple[str, ...]:
+    """The ids of ``data/published/text_numbers.csv`` (validated by :mod:`hukoumob.inputs.text_numbers`)."""
+    import csv
+
+    from hukoumob.inputs import paths
+
+    file = paths.PUBLISHED / "text_numbers.csv"
+    if not file.exists():
+        return ()
+    with file.open(newline="", encoding="utf-8") as handle:
+        return tuple(row["id"] for row in csv.DictReader(handle))
+
+
+#: The numbers printed in the paper's prose and notes: ``results/text.csv`` has one row per
+#: ``id`` of ``data/published/text_numbers.csv`` and source (``id, value, source``); the
+#: printed value to join with is that file's ``value``. Not in :data:`SCHEMAS`, which holds
+#: the printed tables (each with a ``data/published/<table>.csv`` of the same form).
+TEXT_SCHEMA = TableSchema("text", ("id",), {"id": _text_ids()})
+
+#: Every table of ``results/``: the paper's six tables and the text's numbers.
+RESULT_SCHEMAS: dict[str, TableSchema] = {**SCHEMAS, "text": TEXT_SCHEMA}

@@ -1,0 +1,111 @@
+"""Our values of the text's numbers (:mod:`hukoumob.tables.text_numbers`) and ``results/text.csv``.
+
+Each route gives exactly the numbers the transcription says it can
+(``computable_from``), the formulas agree with the table modules' own worked
+numbers (an independent route through the same estimates), and the rows go
+through the results contract keyed on ``id``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hukoumob.book import results
+from hukoumob.inputs import text_numbers as tn
+from hukoumob.tables import text_numbers as T
+from hukoumob.tables.table5 import from_published, from_records
+
+
+def _ids(route: str) -> set[str]:
+    f = tn.load_text_numbers()
+    return set(f.loc[f["sources"].map(lambda s: route in s), "id"])
+
+
+@pytest.fixture(scope="module")
+def published():
+    return T.published_tables_numbers()
+
+
+@pytest.fixture(scope="module")
+def t5(men):
+    return from_records.table5_from_records(men)
+
+
+@pytest.fixture(scope="module")
+def on_records(men, t5):
+    return T.records_numbers(men, "replica", table5_rows=t5.rows)
+
+
+def test_published_route_gives_exactly_its_numbers(published):
+    assert set(published["id"]) == _ids("tables")
+    assert (published["source"] == "published_tables").all()
+    assert published["value"].map(np.isfinite).all()
+    assert not published.attrs["missing"]
+
+
+def test_records_route_gives_exactly_its_numbers(on_records):
+    assert set(on_records["id"]) == _ids("records")
+    assert on_records["id"].is_unique
+    assert (on_records["source"] == "replica").all()
+    assert not on_records.attrs["missing"]
+
+
+def test_model1_odds_agree_with_the_table5_module(published):
+    fit = from_published.fit_published("model1")
+    odds = from_published.worked_odds(fit)
+    ours = published.set_index("id")["value"]
+    for q in ("IVab", "V_VI", "VIIa", "farm"):
+        assert ours[f"m1_odds_III_vs_{q}"] == pytest.approx(odds[q], rel=1e-9)
+    assert ours["m1_association"] == pytest.approx(fit.mu0)
+    assert ours["m1_immobility"] == pytest.approx(fit.delta)
+
+
+def test_model3b_3c_numbers_agree_with_the_records_module(on_records, t5):
+    w = from_records.worked_numbers(t5.fits["model3b"], t5.fits["model3c"]).set_index("name")["value"]
+    ours = on_records.set_index("id")["value"]
+    assert ours["m3b_assoc_changers"] == pytest.approx(w["assoc_changers_3b"])
+    assert ours["m3b_odds_I_II_vs_IVab"] == pytest.approx(100 * w["odds_I_II_vs_IVab"])
+    assert ours["m3b_odds_I_II_vs_V_VI"] == pytest.approx(100 * w["odds_I_II_vs_V_VI"])
+    assert ours["m3c_assoc_changers"] == pytest.approx(w["assoc_changers_3c"])
+    assert ours["m3c_hukou_change_factor"] == pytest.approx(w["factor_hukou_change"])
+    assert ours["m3c_educ_factor_changers"] == pytest.approx(w["factor_educ_changers"])
+
+
+def test_table6_odds_follow_the_coefficients(men, on_records):
+    from hukoumob.tables import table6
+
+    rows = table6.table6_rows(table6.fit_models(table6.build_person_years(men)))
+    b = rows[(rows["model"] == "model2") & (rows["statistic"] == "est")].set_index("term")["value"].astype(float)
+    ours = on_records.set_index("id")["value"]
+    assert ours["t6_odds_junior_hs_pct"] == pytest.approx(100 * np.exp(b["educ_junior_hs"]))
+    assert ours["t6_experience_decrease_pct"] == pytest.approx(100 * (1 - np.exp(b["labor_market_experience"])))
+
+
+def test_a_missing_cell_is_reported_not_invented():
+    rows = pd.DataFrame({"model": ["model2"], "term": ["party_member"], "statistic": ["est"], "value": [-1.0]})
+    got = T.table6_numbers(rows, "replica")
+    assert set(got["id"]) == {"t6_odds_party_pct", "t6_odds_party_operand"}
+    assert "t6_odds_junior_hs_pct" in got.attrs["missing"]
+
+
+def test_unknown_source_is_refused():
+    with pytest.raises(ValueError, match="unknown source"):
+        T.table6_numbers(pd.DataFrame(columns=["model", "term", "statistic", "value"]), "census")
+
+
+def test_results_contract_keys_on_id(published, tmp_path):
+    written = results.write_results(published, "text", "published_tables")
+    back = results.load_results("text", "published_tables")
+    assert set(back["id"]) == set(written["id"]) == _ids("tables")
+    # rows join with the printed values on id
+    joined = back.merge(tn.load_text_numbers()[["id", "value"]], on="id", suffixes=("", "_paper"))
+    assert len(joined) == len(back)
+    with pytest.raises(ValueError, match="unknown values"):
+        results.write_results(pd.DataFrame({"id": ["not_a_text_number"], "value": [1.0]}), "text", "replica")
+
+
+def test_beside_paper_puts_the_printed_value_next_to_ours(published):
+    b = T.beside_paper(published, ["m1_association"]).iloc[0]
+    assert b["paper"] == pytest.approx(1.51) and b["ours"] == pytest.approx(from_published.fit_published("model1").mu0)
