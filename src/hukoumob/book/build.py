@@ -30,6 +30,16 @@ Parameters given with ``-p name=value`` are read by the type of the
 chapter's default (``parameters`` cell): a boolean from
 ``true/false/yes/no/1/0``, numbers as numbers; unknown names and values that
 do not parse are errors listing the chapter's parameters.
+
+A chapter that reads ``results/`` says so in its Jupytext front matter::
+
+    hukoumob:
+      reads_results: true
+
+Such chapters (the introduction, the conclusions, the reproducibility
+report) run after every chapter that does not, back matter (``8x``/``9x``,
+which writes the report's own files) before the others, and what they read
+enters their hash.
 """
 
 from __future__ import annotations
@@ -88,13 +98,54 @@ class Chapter:
         return BOOK / f"{self.name}.ipynb"
 
     @property
+    def settings(self) -> dict:
+        """The chapter's ``hukoumob:`` block of its front matter (see :func:`chapter_settings`)."""
+        return chapter_settings(self.source)
+
+    @property
     def reads_results(self) -> bool:
-        """Back matter (``9x_*``) runs after the paper's chapters and reads ``results/``."""
-        return self.name.startswith("9")
+        """The chapter reads ``results/`` (front matter ``hukoumob: {reads_results: true}``)."""
+        return self.settings["reads_results"]
+
+    @property
+    def is_back_matter(self) -> bool:
+        return self.name[:1] in "89"
+
+
+#: The settings a chapter's ``hukoumob:`` front matter may hold, with their defaults.
+CHAPTER_SETTINGS = {"reads_results": False}
+
+
+def chapter_settings(source: Path) -> dict:
+    """The ``hukoumob:`` settings of a Jupytext MyST chapter's YAML front matter, defaults filled in.
+
+    An unknown setting or a value of the wrong type stops with the file and the problem.
+    """
+    import yaml
+
+    text = source.read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?)\n---\n", text, re.S)
+    front = (yaml.safe_load(match.group(1)) or {}) if match else {}
+    block = front.get("hukoumob") or {}
+    if not isinstance(block, dict):
+        raise ValueError(f"{source}: front matter 'hukoumob' must be a mapping, not {block!r}")
+    unknown = sorted(set(block) - set(CHAPTER_SETTINGS))
+    if unknown:
+        raise ValueError(f"{source}: unknown hukoumob setting(s) {unknown}; known: {sorted(CHAPTER_SETTINGS)}")
+    settings = {**CHAPTER_SETTINGS, **block}
+    if not isinstance(settings["reads_results"], bool):
+        raise ValueError(f"{source}: hukoumob.reads_results must be true or false, not {settings['reads_results']!r}")
+    return settings
+
+
+def run_order(found: list[Chapter]) -> list[Chapter]:
+    """Chapters that write ``results/`` first (in file-name order), then those that read it:
+    back matter (which writes the report's files) before the rest."""
+    return sorted(found, key=lambda c: (c.reads_results, c.reads_results and not c.is_back_matter, c.name))
 
 
 def chapters(only: list[str] | None = None) -> list[Chapter]:
-    """The chapters in ``notebooks/`` in file-name order (optionally only those named)."""
+    """The chapters in ``notebooks/`` in run order (:func:`run_order`), optionally only those named."""
     found = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.md"))
     if only is not None and not only:
         raise SystemExit(f"no chapter named (make chapter NAME=...); chapters are {[p.stem for p in found]}")
@@ -104,7 +155,7 @@ def chapters(only: list[str] | None = None) -> list[Chapter]:
         if unknown:
             raise SystemExit(f"unknown chapter(s) {unknown}; chapters are {sorted(names)}")
         found = [p for p in found if p.stem in only]
-    return [Chapter(p) for p in found]
+    return run_order([Chapter(p) for p in found])
 
 
 def _files_under(folder: Path, pattern: str = "*") -> list[Path]:
@@ -140,8 +191,9 @@ def shared_digest(data: str = "") -> str:
 def chapter_digest(chapter: Chapter, shared: str) -> str:
     """Content hash of one chapter run: its source, the shared digest and its parameters.
 
-    Back-matter chapters (``9x_*``, such as the reproducibility report) read
-    what the other chapters wrote to ``results/``, so that enters their hash.
+    Chapters that read ``results/`` (:attr:`Chapter.reads_results`: the
+    introduction, the conclusions, the reproducibility report) depend on what
+    the other chapters wrote there, so that enters their hash.
     """
     h = hashlib.sha256(shared.encode())
     h.update(chapter.source.read_bytes())

@@ -148,3 +148,31 @@ def outflow_heatmaps(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int 
     bar.set_label("Per cent of sons in the father's class", fontsize=10)
     bar.ax.tick_params(labelsize=9)
     return fig
+
+
+def farm_share_bars(shares: dict[str, pd.Series], title: str) -> plt.Figure:
+    """Share of sons farming by father's class, one bar per panel (Tables 3-4, :func:`table3_4.farm_shares`).
+
+    ``shares`` maps a panel's title to its shares (per cent) by father's
+    class; a pooled ``non_farm`` entry, where present, is drawn as a dashed
+    line per panel across the non-farm classes. The farm column is the
+    immobility of farmers' sons, the others the flow into farming.
+    """
+    fathers = list(CLASSES)
+    width = 0.8 / len(shares)
+    colours = sns.color_palette("colorblind", len(shares))
+    fig, ax = plt.subplots(figsize=(7.2, 4.0), layout="constrained")
+    x = np.arange(len(fathers))
+    for i, ((name, s), colour) in enumerate(zip(shares.items(), colours)):
+        pos = x - 0.4 + width * (i + 0.5)
+        ax.bar(pos, s.reindex(fathers).to_numpy(dtype=float), width, label=name, color=colour)
+        if "non_farm" in s.index:
+            ax.hlines(s["non_farm"], -0.45, len(fathers) - 1.55, colors=[colour], linestyles="dashed", lw=1.2)
+    ax.set_xticks(x, [SHORT[c] for c in fathers])
+    ax.set_xlabel("Father's class", fontsize=10)
+    ax.set_ylabel("Sons in farming (per cent)", fontsize=10)
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=9, frameon=False, loc="upper left")
+    ax.set_title(textwrap.fill(title, 80), fontsize=11)
+    ax.text(len(fathers) - 1.55, 98, "dashed: all sons of non-farm fathers", ha="right", va="top", fontsize=8.5)
+    return fig

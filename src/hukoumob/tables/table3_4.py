@@ -30,22 +30,24 @@ def published_panel(table: str, panel: str) -> tuple[pd.DataFrame, pd.Series]:
     """
     if panel not in OUTFLOW_TABLES.get(table, ()):
         raise ValueError(f"{table} has no outflow panel {panel!r}; panels: {OUTFLOW_TABLES.get(table)}")
-    pub = load_published(table).query("panel == @panel")
+    pct, n = panel_from_rows(load_published(table), panel)
+    if pct.isna().any().any() or n.isna().any():
+        raise ValueError(f"{table} panel {panel}: the transcription lacks some cells or Ns")
+    return pct, n
+
+
+def panel_from_rows(rows: pd.DataFrame, panel: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Percentages (son rows x father columns, ``total`` included) and weighted Ns of one panel from tidy
+    rows in the results contract (``data/published/`` or ``results/`` of one source); missing cells are NaN."""
+    pub = rows[rows["panel"].astype(str) == panel]
     cols = [*CLASSES, "total"]
     pct = (
-        pub.query("kind == 'pct' and son_class in @CLASSES")
+        pub[(pub["kind"] == "pct") & pub["son_class"].isin(CLASSES)]
         .pivot(index="son_class", columns="father_class", values="value")
         .reindex(index=list(CLASSES), columns=cols)
         .astype(float)
     )
-    n = (
-        pub.query("kind == 'weighted_n'")
-        .set_index("father_class")["value"]
-        .reindex(cols)
-        .astype(float)
-    )
-    if pct.isna().any().any() or n.isna().any():
-        raise ValueError(f"{table} panel {panel}: the transcription lacks some cells or Ns")
+    n = pub[pub["kind"] == "weighted_n"].set_index("father_class")["value"].reindex(cols).astype(float)
     return pct, n
 
 
@@ -71,6 +73,22 @@ def outflow_percentages(counts: pd.DataFrame) -> pd.DataFrame:
     table = counts.T.copy()
     table["total"] = table.sum(axis=1)
     return table / table.sum(axis=0) * 100.0
+
+
+def farm_shares(counts: pd.DataFrame) -> pd.Series:
+    """Per cent of sons in farming by father's class, and pooled over fathers outside farming (``non_farm``).
+
+    ``counts`` is an origin x destination table (:func:`rebuild_counts`); the
+    pooled share weights each father's class by its weighted N. This is the
+    quantity behind the paper's "high rate of mobility into agriculture"
+    (Tables 3 and 4).
+    """
+    c = counts.reindex(index=list(CLASSES), columns=list(CLASSES)).astype(float)
+    shares = c["farm"] / c.sum(axis=1) * 100.0
+    outside = c.drop(index="farm")
+    shares["non_farm"] = outside["farm"].sum() / outside.to_numpy().sum() * 100.0
+    shares.index.name = "father_class"
+    return shares
 
 
 def rounding_bound_total(pct: pd.DataFrame, n: pd.Series, decimals: int = 1) -> pd.Series:
