@@ -87,3 +87,18 @@ def test_unknown_data_source_stops_before_executing(built):
     run = _build(repo, "--data", "replika", "--no-html")
     assert run.returncode == 2
     assert "replika" in run.stderr and "executing" not in run.stdout
+
+
+def test_no_page_fetches_anything_from_another_host(built):
+    """Offline reading (issue 17): scripts, style sheets, fonts and images all ship with the book.
+
+    The one remote URL left in the pages is sphinx-thebe's constant naming where thebe would come from;
+    it loads only when a reader presses a live-code launch button, which the book does not show
+    unless a repository is configured in ``_config.yml``.
+    """
+    from _html_scan import scan_site
+
+    repo, *_ = built
+    html = repo / "_build" / "html"
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").exists(), "MathJax is not shipped with the book"
+    assert scan_site(html) == {}
