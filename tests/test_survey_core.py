@@ -103,7 +103,7 @@ def test_singleton_options_by_hand(option, expected):
 def test_singleton_fail_names_strata():
     d = tiny(extra_singleton=True)
     with pytest.raises(ValueError, match=r"1 stratum/strata with a single PSU: C"):
-        svy_mean(d, "y", SurveyDesign.from_frame(d, "stratum", "psu", "weight"))
+        svy_mean(d, "y", SurveyDesign.from_frame(d, "stratum", "psu", "weight", lonely_psu="fail"))
     # the option can also be given to the core directly
     design = SurveyDesign.from_frame(d, "stratum", "psu", "weight")
     scores = np.array([-2, 0, -2, 2, 2]) / 7.0
@@ -128,7 +128,8 @@ def test_zero_weight_keeps_psu_in_design():
     assert (res.df, res.n_obs, res.n_psu, res.n_strata) == (1, 3, 3, 2)
     # dropping the row instead leaves stratum A with one PSU
     with pytest.raises(ValueError, match="single PSU: A"):
-        svy_mean(d[d.weight > 0], "y", SurveyDesign.from_frame(d[d.weight > 0], "stratum", "psu", "weight"))
+        svy_mean(d[d.weight > 0], "y",
+                 SurveyDesign.from_frame(d[d.weight > 0], "stratum", "psu", "weight", lonely_psu="fail"))
     # a domain is the same as zero weights
     full = SurveyDesign.from_frame(tiny(), "stratum", "psu", "weight")
     dom = svy_mean(tiny(), "y", full, domain=np.array([True, False, True, True]))
@@ -373,3 +374,106 @@ def test_df_conventions_for_domains_and_zero_weights():
         svy_mean(d, "y", design, df_method="residual")
     full = SurveyDesign.from_frame(tiny(), "stratum", "psu", "weight")
     assert full.df == full.df_stata == full.degrees_of_freedom("stata") == 2
+
+
+# --------------------------------------------------------------------------- edges (issue 16, item 6)
+def separated_sample(kind: str) -> pd.DataFrame:
+    """60 rows in 6 strata x 2 PSUs; ``x`` and ``z`` continuous, ``d`` a 0/1 dummy.
+
+    ``kind="quasi"``: no event among the rows with d = 1 (quasi-complete
+    separation by ``d``); ``"complete"``: y = 1 exactly when x > 0.
+    """
+    rng = np.random.default_rng(7)
+    n = 60
+    d = pd.DataFrame({"stratum": np.repeat(np.arange(6), 10), "psu": np.tile(np.repeat([1, 2], 5), 6),
+                      "weight": rng.uniform(0.5, 2.0, n), "x": rng.normal(size=n), "z": rng.normal(size=n),
+                      "d": (np.arange(n) % 4 == 0).astype(float)})
+    if kind == "quasi":
+        d["y"] = np.where(d["d"] == 1, 0.0, (rng.uniform(size=n) < 0.5).astype(float))
+    else:
+        d["y"] = (d["x"] > 0).astype(float)
+    return d
+
+
+def test_quasi_complete_separation_names_the_covariate():
+    from hukoumob.survey import SeparationError
+
+    d = separated_sample("quasi")
+    design = SurveyDesign.from_frame(d, "stratum", "psu", "weight")
+    with pytest.raises(SeparationError, match=r"logit of 'y': perfect or quasi-complete separation") as err:
+        svy_logit(d, "y", ["x", "z", "d"], design)
+    assert err.value.terms == ["d"]
+    assert isinstance(err.value, ValueError)
+    # without the separating dummy the same rows fit
+    assert np.isfinite(svy_logit(d, "y", ["x", "z"], design).se).all()
+
+
+def test_complete_separation_names_the_covariate():
+    from hukoumob.survey import SeparationError
+
+    d = separated_sample("complete")
+    design = SurveyDesign.from_frame(d, "stratum", "psu", "weight")
+    with pytest.raises(SeparationError) as err:
+        svy_logit(d, "y", ["x", "z"], design)
+    assert "x" in err.value.terms and "z" not in err.value.terms
+    assert "x" in str(err.value)
+
+
+def test_separating_terms_finds_none_in_overlapping_data():
+    from hukoumob.survey import separating_terms
+
+    d = separated_sample("quasi")
+    x = np.column_stack([d[["x", "z"]].to_numpy(), np.ones(len(d))])
+    assert separating_terms(d["y"].to_numpy(), x, ["x", "z", "constant"]) == []
+    assert separating_terms(d["y"].to_numpy(), np.column_stack([x, d["d"]]), ["x", "z", "constant", "d"]) == ["d"]
+
+
+@pytest.mark.parametrize("option", ["fail", "remove", "certainty", "adjust", "average"])
+def test_a_single_psu_overall_is_an_error_not_se_zero(option):
+    from hukoumob.survey import DesignVarianceError
+
+    d = pd.DataFrame({"stratum": 1, "psu": 1, "weight": [1.0, 2.0, 1.0, 3.0], "y": [1.0, 2.0, 4.0, 3.0],
+                      "x": [0.0, 1.0, 3.0, 2.0]})
+    design = SurveyDesign.from_frame(d, "stratum", "psu", "weight", lonely_psu=option)
+    with pytest.raises(DesignVarianceError, match=r"lies in 1 PSU of the design's 1: a design-based variance"):
+        svy_mean(d, "y", design)
+    with pytest.raises(DesignVarianceError, match="at least two PSUs"):
+        svy_ols(d, "y", ["x"], design)
+
+
+def test_a_domain_in_a_single_psu_is_an_error():
+    from hukoumob.survey import DesignVarianceError
+
+    design = SurveyDesign.from_frame(tiny(), "stratum", "psu", "weight")
+    with pytest.raises(DesignVarianceError, match=r"\(1 row\(s\) of positive weight\) lies in 1 PSU of the design's 4"):
+        svy_mean(tiny(), "y", design, domain=np.array([True, False, False, False]))
+
+
+def test_a_domain_with_no_psu_is_an_error():
+    design = SurveyDesign.from_frame(tiny(), "stratum", "psu", "weight")
+    with pytest.raises(ValueError, match="domain: no row of the domain has positive weight"):
+        svy_mean(tiny(), "y", design, domain=np.zeros(4, bool))
+
+
+def test_design_df_zero_is_an_error_not_df_zero():
+    from hukoumob.survey import DesignVarianceError
+
+    # two strata, one PSU of each holds the domain: 2 PSUs - 2 strata = df 0
+    design = SurveyDesign.from_frame(tiny(), "stratum", "psu", "weight")
+    with pytest.raises(DesignVarianceError, match=r"design df = 0: the estimation sample's 2 PSU\(s\) lie in 2"):
+        svy_mean(tiny(), "y", design, domain=np.array([True, False, True, False]))
+
+
+def test_regressions_carry_the_statsmodels_fit():
+    sim = simulate_survey()
+    design = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    ols = svy_ols(sim, "y", ["x1", "x2"], design, domain="dom")
+    np.testing.assert_array_equal(ols.model.params, ols.estimates.to_numpy())
+    assert ols.extra["r2"] == ols.model.rsquared
+    assert list(ols.fittedvalues.index) == list(sim.index[(sim["dom"] == 1).to_numpy()])
+    logit = svy_logit(sim, "yb", ["x1", "x2"], design)
+    assert logit.extra["loglik"] == pytest.approx(float(
+        (sim["weight"] * (sim["yb"] * np.log(logit.fittedvalues) + (1 - sim["yb"]) * np.log1p(-logit.fittedvalues))).sum()),
+        rel=1e-12)
+    with pytest.raises(AttributeError, match="a mean result has no fitted values"):
+        svy_mean(sim, "y", design).fittedvalues

@@ -222,4 +222,4 @@ def test_singleton_fail(ref, data):
     (r_message,) = [t for (a, t, s) in ref if a == "single_fail"]
     assert "s01" in r_message
     with pytest.raises(ValueError, match="2 stratum/strata with a single PSU: s01, s02"):
-        svy_mean(single, "y", SurveyDesign.from_frame(single, "stratum", "psu", "weight"))
+        svy_mean(single, "y", SurveyDesign.from_frame(single, "stratum", "psu", "weight", lonely_psu="fail"))

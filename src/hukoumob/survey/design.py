@@ -52,6 +52,15 @@ from scipy import sparse
 #: ``centered`` = ``adjust``, ``scaled`` ~ ``average``.
 LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "remove", "certainty", "adjust", "average")
 
+#: The package's one default for strata with a single PSU, used by every
+#: function that takes ``lonely_psu`` (this module, Tables 2, 5 and 6).
+#: ``"adjust"`` is Stata's ``singleunit(centered)``: the lone PSU is centred
+#: at the grand mean, so it adds variance rather than none (``remove``) and
+#: a build does not stop because a domain or a trimmed sample leaves a
+#: stratum with one PSU. Pass ``lonely_psu="fail"`` (R's default) to be told
+#: which strata they are.
+DEFAULT_LONELY_PSU: str = "adjust"
+
 
 def _as_1d(values: Any, name: str) -> np.ndarray:
     """Return ``values`` as a 1-D NumPy array, or raise naming ``name``."""
@@ -114,7 +123,8 @@ class SurveyDesign:
         sample (see the module docstring).
     lonely_psu : {"fail", "remove", "certainty", "adjust", "average"}
         What to do with strata holding a single PSU when computing a
-        variance (R ``options(survey.lonely.psu=)``); see
+        variance (R ``options(survey.lonely.psu=)``; default
+        :data:`DEFAULT_LONELY_PSU`); see
         :func:`hukoumob.survey.linearization.design_meat`.
 
     Raises
@@ -129,7 +139,7 @@ class SurveyDesign:
     >>> sim = simulate_survey()          # 10 strata x 4 PSUs x 15 rows
     >>> d = SurveyDesign.from_frame(sim, strata="stratum", psu="psu", weights="weight")
     >>> d
-    SurveyDesign(n=600, n_obs=600, strata=10, psu=40, df=30, lonely_psu='fail')
+    SurveyDesign(n=600, n_obs=600, strata=10, psu=40, df=30, lonely_psu='adjust')
     """
 
     def __init__(
@@ -138,7 +148,7 @@ class SurveyDesign:
         psu: Any = None,
         weights: Any = None,
         *,
-        lonely_psu: str = "fail",
+        lonely_psu: str = DEFAULT_LONELY_PSU,
     ) -> None:
         lengths = {}
         arrays = {}
@@ -189,7 +199,7 @@ class SurveyDesign:
         psu: str | None = None,
         weights: str | None = None,
         *,
-        lonely_psu: str = "fail",
+        lonely_psu: str = DEFAULT_LONELY_PSU,
     ) -> "SurveyDesign":
         """Build a design from columns of ``data`` (like ``svyset`` / ``svydesign``).
 
@@ -336,4 +346,4 @@ def design_df(design: SurveyDesign) -> int:
     return design.df
 
 
-__all__: Sequence[str] = ["LONELY_PSU_OPTIONS", "SurveyDesign", "design_df", "check_lonely_psu"]
+__all__: Sequence[str] = ["DEFAULT_LONELY_PSU", "LONELY_PSU_OPTIONS", "SurveyDesign", "design_df", "check_lonely_psu"]

@@ -1,8 +1,15 @@
 """Design-based estimators: means, proportions, linear and logistic regression.
 
-Each estimator computes its point estimate from the weighted data, its
-weighted score contributions and its bread, and hands them to
-:func:`hukoumob.survey.linearization.linearized_vcov`; the results agree
+The point estimates come from statsmodels: weighted means from
+``statsmodels.stats.weightstats.DescrStatsW``, least squares from
+``statsmodels.regression.linear_model.WLS``, the logit from
+``statsmodels.genmod.generalized_linear_model.GLM`` with a ``Binomial``
+family and the sampling weights as ``freq_weights``. The fitted model's
+per-row weighted scores and its inverse Hessian go to
+:func:`hukoumob.survey.linearization.linearized_vcov`, the part statsmodels
+lacks (strata, with-replacement PSUs, domains, single-PSU rules, design
+df); the :class:`~hukoumob.survey.results.SurveyResult` carries both. The
+results agree
 with R ``survey`` (``svymean``, ``svyglm(family=gaussian())``,
 ``svyglm(family=quasibinomial())``; Lumley 2004) and Stata ``svy: mean``,
 ``svy: regress``, ``svy: logit`` (Binder 1983 linearisation).
@@ -19,19 +26,26 @@ ignored.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
+from statsmodels.genmod.families import Binomial
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import WLS
+from statsmodels.stats.weightstats import DescrStatsW
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning, PerfectSeparationWarning
 
 from .design import SurveyDesign
+from .errors import DesignVarianceError, SeparationError
 from .linearization import linearized_vcov
 from .results import SurveyResult
+from .separation import separating_terms
 from .vce import cluster_vcov
 
-#: Name of the intercept term (the results contract of DESIGN.md).
+#: Name of the intercept term (the results contract's name for it).
 CONSTANT = "constant"
 
 _VCE = ("design", "cluster", "plain")
@@ -149,14 +163,23 @@ def svy_mean(
 
 
 def _design_df(design: SurveyDesign, df_method: str, k: int = 1) -> float:
-    """Reference df for design-based inference under ``df_method``."""
-    if df_method == "design":
-        return float(design.df)
-    if df_method == "stata":
-        return float(design.df_stata)
-    if df_method == "residual":
-        return float(design.df - k + 1)
-    raise ValueError(f"df_method={df_method!r} is not one of design, stata, residual")
+    """Reference df for design-based inference under ``df_method``.
+
+    Raises :class:`~hukoumob.survey.errors.DesignVarianceError` if the design
+    df (#PSUs - #strata of the estimation sample) is not positive: every
+    stratum of the estimation sample then holds a single PSU of it, and no
+    t reference exists.
+    """
+    if df_method not in ("design", "stata", "residual"):
+        raise ValueError(f"df_method={df_method!r} is not one of design, stata, residual")
+    base = design.df_stata if df_method == "stata" else design.df
+    if base <= 0:
+        raise DesignVarianceError(
+            f"design df = {base}: the estimation sample's {design.n_psu} PSU(s) lie in "
+            f"{design.n_strata} stratum/strata, one PSU each; design-based inference needs "
+            "at least one stratum with two PSUs"
+        )
+    return float(design.df - k + 1) if df_method == "residual" else float(base)
 
 
 def _mean_from_matrix(
@@ -172,7 +195,8 @@ def _mean_from_matrix(
         raise ValueError(f"df_method={df_method!r} is not 'design' or 'stata'")
     w = design.weights
     total_w = w.sum()
-    est = (w @ y) / total_w
+    act = design.active
+    est = np.atleast_1d(DescrStatsW(y[act], weights=w[act]).mean)
     scores = w[:, None] * (y - est)
     scores[~design.active] = 0.0
     v = linearized_vcov(scores, np.eye(len(names)) / total_w, design)
@@ -250,33 +274,35 @@ def _check_rank(xtwx: np.ndarray, x: np.ndarray, w: np.ndarray, names: list[str]
         raise ValueError(_rank_message(x, w, names, rank))
 
 
-def _fit_ols(y: np.ndarray, x: np.ndarray, w: np.ndarray, names: list[str]):
-    """Weighted least squares by the normal equations (after a rank check)."""
-    xw = x * w[:, None]
-    xtwx = x.T @ xw
-    _check_rank(xtwx, x, w, names)
-    bread = np.linalg.inv(xtwx)
-    beta = np.linalg.solve(xtwx, xw.T @ y)
-    resid = y - x @ beta
-    scores = x * (w * resid)[:, None]
-    return beta, bread, scores, resid
+def _fit_ols(y: np.ndarray, x: np.ndarray, w: np.ndarray, names: list[str], constant: bool):
+    """Weighted least squares by statsmodels ``WLS`` on the rows of positive weight.
+
+    Returns the statsmodels results, the bread ``(X'WX)^{-1}`` (its
+    ``normalized_cov_params``) and the weighted scores ``w_i x_i e_i`` on all
+    rows (``wexog * wresid``: whitened regressors times whitened residuals;
+    zero off the estimation sample).
+    """
+    _check_rank(x.T @ (x * w[:, None]), x, w, names)
+    act = w > 0
+    model = WLS(y[act], x[act], weights=w[act], hasconst=constant)
+    fit = model.fit()
+    scores = np.zeros_like(x)
+    scores[act] = model.wexog * fit.wresid[:, None]
+    return fit, np.asarray(fit.normalized_cov_params), scores
 
 
 def _standardized(beta, y, x, w, names) -> pd.Series:
     """Standardised coefficients b_k sd(x_k) / sd(y), weighted SDs of the estimation sample.
 
     The ratio does not depend on the divisor of the SDs (n, n - 1 or the sum
-    of weights), so this is Stata's ``regress ..., beta`` with weights. The
+    of weights), so this is Stata's ``regress ..., beta`` with weights; the
+    SDs are :class:`statsmodels.stats.weightstats.DescrStatsW`'s. The
     constant gets NaN.
     """
     act = w > 0
-
-    def sd(v):
-        m = np.average(v[act], weights=w[act])
-        return np.sqrt(np.average((v[act] - m) ** 2, weights=w[act]))
-
-    sy = sd(y)
-    out = [np.nan if n == CONSTANT else b * sd(x[:, j]) / sy for j, (b, n) in enumerate(zip(beta, names))]
+    sd_x = DescrStatsW(x[act], weights=w[act]).std
+    sy = DescrStatsW(y[act], weights=w[act]).std
+    out = [np.nan if n == CONSTANT else b * sd_x[j] / sy for j, (b, n) in enumerate(zip(beta, names))]
     return pd.Series(out, index=names, name="beta")
 
 
@@ -290,30 +316,57 @@ def _rank_message(x: np.ndarray, w: np.ndarray, names: list[str], rank: int) -> 
     )
 
 
-def _fit_logit(y, x, w, names, tol: float, max_iter: int):
-    """Weighted logistic regression by Newton-Raphson (the IRLS of R ``glm``)."""
-    beta = np.zeros(x.shape[1])
+def _fit_logit(y, x, w, names, tol: float, max_iter: int, outcome: str):
+    """Weighted logistic regression by statsmodels ``GLM(family=Binomial())``.
+
+    The sampling weights enter as ``freq_weights``: the point estimates
+    solve :math:`\\sum_i w_i x_i (y_i - \\mu_i) = 0`, the pseudo-likelihood
+    equations of R ``svyglm(family=quasibinomial())`` (``var_weights`` give
+    the same estimates, but a log-likelihood with binomial-coefficient terms
+    for non-integer weights; ``freq_weights`` give the pseudo-log-likelihood
+    :math:`\\sum_i w_i \\{y_i \\log\\mu_i + (1-y_i)\\log(1-\\mu_i)\\}`).
+    statsmodels' Newton-Raphson from zero stops when no coefficient moves by
+    more than ``tol``. Scores and bread are the model's own ``score_obs``
+    and ``hessian`` at the estimate. A fit that does not converge, or whose
+    Hessian is singular, is checked for separation
+    (:func:`~hukoumob.survey.separation.separating_terms`): a
+    :class:`~hukoumob.survey.errors.SeparationError` names the covariates.
+    """
     _check_rank(x.T @ (x * w[:, None]), x, w, names)
-    for it in range(1, max_iter + 1):
-        mu = expit(x @ beta)
-        info = x.T @ (x * (w * mu * (1.0 - mu))[:, None])
-        grad = x.T @ (w * (y - mu))
-        step = np.linalg.solve(info, grad)
-        beta = beta + step
-        if np.max(np.abs(step)) < tol * (1.0 + np.max(np.abs(beta))):
-            break
-    else:
-        raise ValueError(
-            f"the logit did not converge in {max_iter} iterations (largest step "
-            f"{np.max(np.abs(step)):.3g}); check for perfect separation"
-        )
-    mu = expit(x @ beta)
-    info = x.T @ (x * (w * mu * (1.0 - mu))[:, None])
-    bread = np.linalg.inv(info)
-    scores = x * (w * (y - mu))[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ll = np.where(w > 0, w * (y * np.log(mu) + (1.0 - y) * np.log1p(-mu)), 0.0).sum()
-    return beta, bread, scores, mu, it, ll
+    act = w > 0
+    model = GLM(y[act], x[act], family=Binomial(), freq_weights=w[act])
+    problem = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", HessianInversionWarning)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            try:
+                fit = model.fit(method="newton", start_params=np.zeros(x.shape[1]), maxiter=max_iter,
+                                tol=tol, disp=0)
+            except np.linalg.LinAlgError:
+                problem = "has a singular information matrix on the way to the estimate"
+    if problem is None:
+        beta = np.asarray(fit.params)
+        if not fit.mle_retvals["converged"] or not np.isfinite(beta).all():
+            problem = f"did not converge in {max_iter} iterations"
+        else:
+            info = -np.asarray(model.hessian(beta))
+            try:
+                bread = np.linalg.inv(info)
+            except np.linalg.LinAlgError:
+                problem = "has a singular information matrix at the estimate"
+            else:
+                if not np.isfinite(bread).all():
+                    problem = "has a singular information matrix at the estimate"
+    if problem is not None:
+        terms = separating_terms(y[act], x[act], names)
+        if terms:
+            raise SeparationError(outcome, terms)
+        raise ValueError(f"the logit of {outcome!r} {problem}; check for perfect separation")
+    scores = np.zeros_like(x)
+    scores[act] = model.score_obs(beta)
+    return fit, bread, scores
 
 
 def svy_regress(
@@ -436,11 +489,9 @@ def svy_regress(
 
     extra: dict[str, Any] = {}
     if kind == "ols":
-        beta, bread, scores, resid = _fit_ols(yv, xm, w, names)
-        ybar = np.average(yv, weights=w)
-        sse = float(w @ resid**2)
-        sst = float(w @ (yv - ybar) ** 2) if constant else float(w @ yv**2)
-        extra["r2"] = 1.0 - sse / sst if sst > 0 else np.nan
+        fit, bread, scores = _fit_ols(yv, xm, w, names, constant)
+        beta = np.asarray(fit.params)
+        extra["r2"] = float(fit.rsquared)
         extra["beta"] = _standardized(beta, yv, xm, w, names)
     else:
         act = design.active
@@ -449,10 +500,10 @@ def svy_regress(
             raise ValueError(
                 f"logit outcome {y!r}: {bad} value(s) outside [0, 1] in the estimation sample"
             )
-        beta, bread, scores, mu, iterations, ll = _fit_logit(yv, xm, w, names, tol, max_iter)
-        extra["loglik"] = float(ll)
-        extra["iterations"] = iterations
-    scores[~design.active] = 0.0
+        fit, bread, scores = _fit_logit(yv, xm, w, names, tol, max_iter, y)
+        beta = np.asarray(fit.params)
+        extra["loglik"] = float(fit.llf)
+        extra["iterations"] = int(fit.mle_retvals["iterations"])
 
     if vce == "design":
         v = linearized_vcov(scores, bread, design)
@@ -462,9 +513,9 @@ def svy_regress(
         df = float(design.n_psu - 1)
     else:
         if kind == "ols":
-            sigma2 = float(w @ (yv - xm @ beta) ** 2) / (n - k)
-            v = sigma2 * bread
-            df = float(n - k)
+            # statsmodels' model-based WLS covariance: sum(w e^2) / (n - K) * (X'WX)^{-1}
+            v = np.asarray(fit.cov_params())
+            df = float(fit.df_resid)
         else:
             v = bread * (w.sum() / n)  # weights normalised to mean 1 over the sample
             df = np.inf
@@ -478,6 +529,8 @@ def svy_regress(
         estimator=kind,
         level=level,
         extra=extra,
+        model=fit,
+        index=data.index[design.active],
         **_counts(design),
     )
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 
 from .design import SurveyDesign, check_lonely_psu
+from .errors import DesignVarianceError
 
 
 def _as_scores(scores: np.ndarray, design: SurveyDesign) -> np.ndarray:
@@ -91,8 +92,9 @@ def design_meat(
         for a one-stage design:
 
         ``"fail"``
-            raise a ValueError naming the strata (R's and this package's
-            default; Stata reports missing standard errors).
+            raise a ValueError naming the strata (R's default; Stata
+            reports missing standard errors). The package's default is
+            :data:`~hukoumob.survey.design.DEFAULT_LONELY_PSU`.
         ``"remove"``
             the stratum contributes zero (R ``remove``).
         ``"certainty"``
@@ -114,9 +116,22 @@ def design_meat(
     Returns
     -------
     (p, p) ndarray
+
+    Raises
+    ------
+    DesignVarianceError
+        If the estimation sample (rows of positive weight: a domain, or the
+        whole design) lies in fewer than two PSUs: between-PSU variation
+        cannot be estimated from one PSU, whatever ``lonely_psu`` says.
     """
     option = check_lonely_psu(lonely_psu or design.lonely_psu)
     z = psu_totals(scores, design)
+    if design.n_psu < 2:
+        raise DesignVarianceError(
+            f"the estimation sample ({design.n_obs} row(s) of positive weight) lies in "
+            f"{design.n_psu} PSU of the design's {design.n_psu_total}: a design-based variance "
+            "needs at least two PSUs"
+        )
     p = z.shape[1]
     n_strata = len(design.stratum_labels)
     in_sample = design.active_strata                      # by stratum code

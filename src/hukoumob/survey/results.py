@@ -1,4 +1,14 @@
-"""The results object shared by every estimator of :mod:`hukoumob.survey`."""
+"""The results object shared by every estimator of :mod:`hukoumob.survey`.
+
+A :class:`SurveyResult` wraps the fit (for regressions, the statsmodels
+results object in :attr:`SurveyResult.model`: point estimates, fitted values,
+R-squared, log-likelihood) together with the covariance that statsmodels does
+not compute: the design-based one (strata, with-replacement PSUs, domains,
+single-PSU rules) and its reference t distribution on the design degrees of
+freedom. statsmodels' own ``summary()`` of :attr:`SurveyResult.model` would
+print model-based standard errors, so :meth:`SurveyResult.summary` is the
+table to read.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +49,13 @@ class SurveyResult:
     extra : dict
         Estimator-specific statistics (``r2`` for OLS, ``loglik`` and
         ``iterations`` for the logit, ...).
+    model : statsmodels results or None
+        The fitted statsmodels model (``WLS`` or ``GLM`` results) on the rows
+        of the estimation sample, whose ``params`` are :attr:`estimates`;
+        ``None`` for means, proportions and estimates computed elsewhere.
+    index : pandas.Index or None
+        Row labels (of the data passed in) of the estimation sample, in the
+        order of :attr:`model`'s rows.
     """
 
     estimates: pd.Series
@@ -52,6 +69,8 @@ class SurveyResult:
     sum_weights: float
     level: float = 0.95
     extra: dict[str, Any] = field(default_factory=dict)
+    model: Any = None
+    index: Any = None
 
     @classmethod
     def from_vcov(
@@ -91,6 +110,13 @@ class SurveyResult:
             level=level,
             extra=dict(extra or {}),
         )
+
+    @property
+    def fittedvalues(self) -> pd.Series:
+        """Fitted means of the estimation sample's rows (statsmodels' ``fittedvalues``)."""
+        if self.model is None:
+            raise AttributeError(f"a {self.estimator} result has no fitted values")
+        return pd.Series(np.asarray(self.model.fittedvalues), index=self.index, name="fitted")
 
     @property
     def se(self) -> pd.Series:
