@@ -5,8 +5,10 @@
   weighted table of the records (the two routes of the book agree);
 * Model 3c recovers known covariate effects (``b``, ``mu_t``) on records
   simulated from equation 4;
-* the design-based covariance is the engine's sandwich with the survey meat,
-  and reduces to the model-based one where it should;
+* one route for every kind of SE (``MobilityResults.cov_params(se=...)``): the
+  design-based covariance is the engine's sandwich with the survey meat over
+  the whole file's design (the model's men a domain), reduces to the robust
+  one without clustering, and the scorecard uses the same numbers as the chapter;
 * the rows follow the results contract; the worked numbers follow their formulas.
 """
 
@@ -23,7 +25,7 @@ from hukoumob.mobility import fit_records, simulate_records
 from hukoumob.inputs.records import load_records
 from hukoumob.book.results import write_results
 from hukoumob.inputs.schema import CLASSES
-from hukoumob.survey import SurveyDesign, design_meat
+from hukoumob.survey import SurveyDesign, design_meat, linearized_vcov
 
 
 @pytest.fixture(scope="module")
@@ -61,15 +63,77 @@ def test_design_rows_carry_design_ses(men, t5):
     assert r["C_association", "association_x_hukou_change", "se"] == pytest.approx(s.loc["mu:hukou_change", "se_design"])
 
 
-def test_design_vcov_is_the_engine_sandwich(men, t5):
+@pytest.mark.parametrize("scores", ["fixed", "estimated"])
+def test_design_covariance_is_the_engine_sandwich_over_the_whole_design(men, t5, scores):
     fit = t5.fits["model3c"]
-    V = mr.design_vcov(fit, men, "model3c", scores="estimated")
+    kind = "design" if scores == "fixed" else "design_scores_estimated"
+    V = fit.cov_params(se=kind)
     mask = mr.sample_mask(men, "model3c").to_numpy()
-    S = np.zeros((len(men), fit.information().shape[0]))
-    S[mask] = fit.score_contributions()
-    design = mr.survey_design(men).restrict(mask)
-    ref = fit.sandwich(design_meat(S, design))
-    np.testing.assert_allclose(V.to_numpy(), ref.to_numpy(), rtol=1e-8, atol=1e-12)
+    keep = fit.free_indices(scores)
+    S = np.zeros((len(men), keep.size))
+    S[mask] = fit.score_contributions()[:, keep]
+    design = mr.survey_design(men).restrict(mask)  # the whole file, the model's men a domain
+    Ainv = np.linalg.inv(fit.information()[np.ix_(keep, keep)])
+    B = fit.basis[:, keep]
+    ref = B @ Ainv @ design_meat(S, design) @ Ainv @ B.T
+    np.testing.assert_allclose(V.to_numpy(), ref, rtol=1e-8, atol=1e-12)
+    if scores == "estimated":  # all free coordinates: the engine's general sandwich
+        np.testing.assert_allclose(V.to_numpy(), fit.sandwich(design_meat(S, design)).to_numpy(), rtol=1e-8, atol=1e-12)
+
+
+def test_design_differs_from_a_design_built_on_the_subsample(men, t5):
+    """The domain keeps the strata's PSU counts; a design built on the model's men alone changes them,
+    and with them the SEs (the scorecard's former convention)."""
+    fit = t5.fits["model2"]
+    mask = mr.sample_mask(men, "model2").to_numpy()
+    sub = fit.with_design(mr.survey_design(men[mask]), None, linearized_vcov)
+    assert not np.allclose(sub.standard_errors(se="design")[["delta", "mu0"]],
+                           fit.standard_errors(se="design")[["delta", "mu0"]], rtol=1e-6)
+
+
+def test_kinds_of_standard_error_are_named_options(men, t5):
+    fit = t5.fits["model3b"]
+    model = fit.standard_errors(se="model")
+    assert np.isnan(model["phi:farm"]) and not np.isnan(fit.standard_errors(se="model_scores_estimated")["phi:farm"])
+    np.testing.assert_allclose(model.dropna(), fit.standard_errors(scores="fixed").dropna())  # the scores shorthand
+    assert fit.with_se("design").bse["mu0"] == pytest.approx(fit.standard_errors(se="design")["mu0"])
+    # the rows written for the book use the kind asked for, model-based (scores fixed) by default
+    rows = fit.to_table5_rows("model3b").set_index(["term", "statistic"])["value"]
+    assert rows["overall_association", "se"] == pytest.approx(model["mu0"])
+    rows_d = fit.to_table5_rows("model3b", se="design").set_index(["term", "statistic"])["value"]
+    assert rows_d["overall_association", "se"] == pytest.approx(fit.standard_errors(se="design")["mu0"])
+    table = fit.se_table()
+    assert list(table.columns) == ["parameter", "est", "se_model", "se_model_scores_estimated", "se_design"]
+
+
+def test_kinds_of_standard_error_bad_input(men, t5):
+    fit = t5.fits["model1"]
+    with pytest.raises(ValueError, match="se must be one of"):
+        fit.standard_errors(se="robust")
+    bare = mr.fit_model_table(men, "model1")
+    with pytest.raises(ValueError, match="with_design"):
+        bare.standard_errors(se="design")
+    with pytest.raises(ValueError, match="not to a table"):
+        bare.with_design(mr.survey_design(men), None, linearized_vcov)
+    with pytest.raises(ValueError, match="records but the domain has"):
+        t5.fits["model2"].with_design(mr.survey_design(men), None, linearized_vcov)
+    shuffled = men.sample(frac=1.0, random_state=1)
+    with pytest.raises(ValueError, match="weights differ"):
+        fit.with_design(mr.survey_design(shuffled), None, linearized_vcov)
+    with pytest.raises(TypeError, match="survey design"):
+        fit.with_design(men, None, linearized_vcov)
+    with pytest.raises(TypeError, match="linearize"):
+        fit.with_design(mr.survey_design(men), None, None)
+
+
+def test_scorecard_uses_the_chapter_route(men, t5):
+    """The replica scorecard's Table 5 SEs are the chapter's, of either kind (issue 12: they were up to 23% apart)."""
+    from hukoumob.replica import scorecard
+
+    design = mr.table5_from_records(men, se="design").rows
+    for flag, rows in ((False, t5.rows), (True, design)):
+        card = scorecard.table5_replica(men, design_se=flag)
+        pd.testing.assert_frame_equal(card.reset_index(drop=True), rows.reset_index(drop=True))
 
 
 def test_design_se_without_clustering_is_the_robust_se():
@@ -85,13 +149,14 @@ def test_design_se_without_clustering_is_the_robust_se():
                         "hukou14_rural": 1, "weight": 1.0, "stratum": 1, "psu": np.arange(n),
                         "educ": 0, "hukou_change": 0})
     fit = mr.fit_model(men, "model1")
-    V = mr.design_vcov(fit, men, "model1", scores="estimated")
+    V = fit.cov_params(se="design_scores_estimated")
     U = fit.score_contributions()
     ref = fit.sandwich(n / (n - 1) * (U - U.mean(0)).T @ (U - U.mean(0)))
     np.testing.assert_allclose(V.to_numpy(), ref.to_numpy(), rtol=1e-8, atol=1e-12)
-    # correctly specified model, iid: the robust SEs are close to the model-based ones
-    ratio = mr.design_se(fit, men, "model1", scores="estimated")[["delta", "mu0"]] / fit.standard_errors()[["delta", "mu0"]]
-    assert np.all(np.abs(ratio - 1) < 0.15)
+    # correctly specified model, iid: the robust SEs are close to the model-based ones, for either scores convention
+    for model_kind, design_kind in (("model_scores_estimated", "design_scores_estimated"), ("model", "design")):
+        ratio = fit.standard_errors(se=design_kind)[["delta", "mu0"]] / fit.standard_errors(se=model_kind)[["delta", "mu0"]]
+        assert np.all(np.abs(ratio - 1) < 0.15)
 
 
 def test_model3c_recovers_known_covariate_effects():

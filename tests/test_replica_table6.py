@@ -61,8 +61,10 @@ def full_card(men):
 
 
 @pytest.fixture(scope="module")
-def card(full_card):
-    return scorecard.summary(full_card)
+def card(full_card, men):
+    """The scorecard with every SE judged as the paper computed it (issue 12): Table 5 model-based with the
+    class scores held fixed (Hendrickx's mcl), Tables 2 and 6 design-based (Stata's survey procedures)."""
+    return scorecard.summary(scorecard.with_model_based_table5(full_card, men))
 
 
 def test_model_based_table5_rescoring_equals_a_model_based_scorecard(men, full_card):
@@ -80,8 +82,10 @@ def test_model_based_table5_rescoring_equals_a_model_based_scorecard(men, full_c
 #: Goals the committed replica is known to miss (strict xfail: meeting one makes the test fail, so update this).
 KNOWN_MISSES = {
     "table1": "the printed rural share disagrees with the printed weighted Ns (data/published/README.md)",
-    "se_within_30pct": ("Table 6's constants, junior-high and experience SEs, and Table 5 Models 3a-3c, miss "
-                        "(Table 5 prints model-based SEs: hukoumob.tables.table5.from_published.model3a_standard_errors)"),
+    "se_within_30pct": ("like for like (Table 5 model-based, scores fixed; Tables 2 and 6 design-based), the SEs "
+                        "miss the 80% goal on Table 6: its constants (replica well below printed), junior-high, "
+                        "father's party and father's class SEs (below), labour-market experience (above); plus "
+                        "Table 2's urban first-job ISEI and constant. Table 5 hits every SE"),
 }
 
 

@@ -93,20 +93,25 @@ def test_model3a_standard_errors_model_based_matches_the_table_route():
     out = t5.model3a_standard_errors().set_index("term")
     table = t5.rows_from_published("model3a").query("statistic == 'se'").set_index("term")["value"]
     for term in ("immobility", "overall_association"):
-        assert out.loc[term, "se_model_based"] == pytest.approx(table[term], rel=0.03)
+        assert out.loc[term, "se_model"] == pytest.approx(table[term], rel=0.03)
     # the paper's weights (rural men weigh about twice the urban ones) widen the design-based SE
-    assert (out["se_sandwich_weighted"] > out["se_model_based"]).all()
+    assert (out["ratio_weighted"] > out["ratio_unit"]).all()
+    # like with like: every ratio holds the scores fixed on both sides; propagating them adds more
+    assert (out["se_sandwich_scores_estimated"] > out["se_sandwich"]).all()
+    np.testing.assert_allclose(out["ratio_printed"], out["se_sandwich"] / out["se_published"])
 
 
 def test_model3a_standard_errors_grows_with_the_spread_of_the_weights():
     d = t5.rural_origin_records()
     base = t5.model3a_standard_errors(d).set_index("term")
-    wider = d.assign(weight=np.where(d["residence"] == "urban", 0.5, 1.0) * d["weight"])
+    wider = np.where(d["residence"] == "urban", 0.5, 1.0) * d["weight"]
+    # the same mean weight: a model-based SE takes the weights as frequencies, so their scale would matter
+    wider = d.assign(weight=wider * d["weight"].mean() / wider.mean())
     more = t5.model3a_standard_errors(wider).set_index("term")
-    assert (more["se_sandwich_weighted"] / more["se_model_based"]
-            > base["se_sandwich_weighted"] / base["se_model_based"]).all()
-    # the unit-weight sandwich does not depend on the weights at all
-    np.testing.assert_allclose(more["se_sandwich_unweighted"], base["se_sandwich_unweighted"], rtol=1e-8)
+    assert (more["ratio_weighted"] > base["ratio_weighted"]).all()
+    # the unit-weight SEs do not depend on the weights at all
+    np.testing.assert_allclose(more["se_sandwich_unit"], base["se_sandwich_unit"], rtol=1e-8)
+    np.testing.assert_allclose(more["se_model_unit"], base["se_model_unit"], rtol=1e-8)
 
 
 def test_model3a_standard_errors_equals_model_based_on_a_table_drawn_from_the_model():
@@ -122,5 +127,6 @@ def test_model3a_standard_errors_equals_model_based_on_a_table_drawn_from_the_mo
     names = np.array(CLASSES)
     d = pd.DataFrame({"father_class": names[origin], "son_class": names[dest], "residence": "rural", "weight": 1.0})
     out = t5.model3a_standard_errors(d)
-    np.testing.assert_allclose(out["se_sandwich_weighted"], out["se_model_based"], rtol=0.08)
-    np.testing.assert_allclose(out["se_sandwich_unweighted"], out["se_sandwich_weighted"], rtol=1e-8)
+    np.testing.assert_allclose(out["se_sandwich"], out["se_model"], rtol=0.08)
+    np.testing.assert_allclose(out["se_sandwich_unit"], out["se_sandwich"], rtol=1e-8)
+    np.testing.assert_allclose(out["se_model_unit"], out["se_model"], rtol=1e-8)

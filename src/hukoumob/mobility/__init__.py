@@ -31,7 +31,7 @@ from .errors import (
     StartsDisagreeWarning,
 )
 from .fit import fit_data
-from .results import MobilityResults
+from .results import SE_KINDS, MobilityResults
 from .simulate import expected_table, model_probabilities, simulate_records, simulate_table
 from .spec import MobilityData, ParamLayout
 
@@ -99,6 +99,7 @@ __all__ = [
     "MobilityData",
     "MobilityInputError",
     "MobilityResults",
+    "SE_KINDS",
     "ParamLayout",
     "StartsDisagreeWarning",
     "expected_table",

@@ -23,12 +23,33 @@ Counting conventions (paper, Table 5 Panel E)
     (6 for Models 1, 2, 3a with ``J = 6``). ``df_paper`` counts ``J-1``
     scores (only the sum-to-zero restriction), one more: 7, 8 and 12 for
     Models 1-3a, 3b and 3c.
-Standard errors
-    Model-based, from the observed (default) or expected information, either
-    accounting for the estimated scores (``scores="estimated"``: the
-    constrained covariance of :mod:`.fit`; default of :meth:`summary`) or
-    conditional on them (``scores="fixed"``: the paper's convention, default
-    of :meth:`MobilityResults.to_table5_rows`).
+Standard errors (one route, named by :data:`SE_KINDS`)
+    Every covariance of a fit comes from :meth:`MobilityResults.cov_params`
+    with a named kind, ``se``:
+
+    ``"model"``
+        model-based, the class scores held fixed: the covariance of a
+        conditional logit run at the estimated scores, as Hendrickx's
+        ``mcl`` and the paper compute it (it prints no SE for the scores);
+        default of :meth:`MobilityResults.to_table5_rows`.
+    ``"model_scores_estimated"``
+        model-based, accounting for the estimated scores (the constrained
+        covariance ``B A^{-1} B'`` of :mod:`.fit`, delta method under the
+        normalisation); default of ``bse`` and :meth:`summary`.
+    ``"design"``
+        design-based: Taylor linearisation (Binder 1983; Stata ``svy``)
+        of the per-record score contributions over the *whole file's* design
+        with the model's sample as a domain (Stata ``subpop()``, R
+        ``subset()``), the scores held fixed, so that it differs from
+        ``"model"`` only in the meat. Needs :meth:`MobilityResults.with_design`,
+        which takes the survey engine's linearisation as an argument (the
+        engines do not import each other).
+    ``"design_scores_estimated"``
+        the same, propagating the scores' sampling variance.
+
+    All come from the observed (default) or expected information. The kind
+    is a named option of the results object (``se_kind``, set with
+    :meth:`MobilityResults.with_se`), as ``cov_type`` is in statsmodels.
 
 Re-fitting Models 1, 2 and 3a to the weighted Tables 3-4 shows which
 conventions the paper used: its LR chi2 matches the ``"uniform"`` null, its
@@ -40,6 +61,7 @@ DESIGN.md).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -54,6 +76,14 @@ from .likelihood import derivatives, log_probabilities, score_contributions
 from .spec import MobilityData, ParamLayout
 
 _BLOCKS = ("intercept", "scaling", "immobility", "association", "covariate")
+
+#: The kinds of standard error of a fit (module docstring): name -> (family, scores).
+SE_KINDS: dict[str, tuple[str, str]] = {
+    "model": ("model", "fixed"),
+    "model_scores_estimated": ("model", "estimated"),
+    "design": ("design", "fixed"),
+    "design_scores_estimated": ("design", "estimated"),
+}
 
 
 def _names_for(values, names):
@@ -97,6 +127,12 @@ class MobilityResults:
     basis
         ``p x n_free`` map from free coordinates to ``beta`` (see
         :mod:`.fit`).
+    se_kind
+        The default kind of standard error (:data:`SE_KINDS`; set with
+        :meth:`with_se`).
+    design, domain
+        The whole file's sample design and the mask of the fitted records in
+        it, behind the ``"design"`` kinds (set with :meth:`with_design`).
     """
 
     data: MobilityData = field(repr=False)
@@ -113,6 +149,10 @@ class MobilityResults:
     information_observed: np.ndarray = field(repr=False)
     information_expected: np.ndarray = field(repr=False)
     basis: np.ndarray = field(repr=False)
+    se_kind: str = "model_scores_estimated"
+    design: object | None = field(default=None, repr=False)
+    domain: np.ndarray | None = field(default=None, repr=False)
+    linearize: object | None = field(default=None, repr=False)
 
     # ---------------------------------------------------------------- building
     @classmethod
@@ -216,8 +256,77 @@ class MobilityResults:
         """Overall (baseline) association ``mu_0`` (Table 5 Panel C)."""
         return float(self.beta[self.layout.mu0])
 
-    def cov_params(self, information: str = "observed", scores: str = "estimated") -> pd.DataFrame:
-        """Model-based covariance of the full normalised parameter vector.
+    # ------------------------------------------------------ standard errors
+    def with_se(self, se: str) -> "MobilityResults":
+        """The same fit with another default kind of standard error (``se_kind``; one of
+        :data:`SE_KINDS`): what ``bse``, :meth:`cov_params` and :meth:`summary` use when
+        not told otherwise. Design kinds need :meth:`with_design` first."""
+        self._check_kind(se)
+        return dataclasses.replace(self, se_kind=se)
+
+    def with_design(self, design, domain, linearize, *, se: str | None = None) -> "MobilityResults":
+        """The same fit with the sample design behind its ``"design"`` standard errors.
+
+        Parameters
+        ----------
+        design
+            The design of the *whole* file (strata, PSUs, weights; a
+            :class:`hukoumob.survey.SurveyDesign`), not one built on the
+            model's sample, so that every stratum keeps all its PSUs.
+        domain
+            Boolean mask over the design's rows: the fitted records, in the
+            order of the fit (``None``: every row). The other rows stay in the
+            design with zero weight (a domain: Stata ``subpop()``, R
+            ``subset()``; ``design.restrict(domain)``).
+        linearize
+            The linearised covariance ``linearize(scores, bread, design)``:
+            :func:`hukoumob.survey.linearized_vcov` (passed in because the
+            mobility engine does not import the survey engine).
+        se
+            Also make this the default kind (e.g. ``"design"``).
+        """
+        if self.data.kind != "records":
+            raise ValueError("design-based standard errors need a fit to individual records, not to a table")
+        if not all(hasattr(design, a) for a in ("n", "weights", "restrict")):
+            raise TypeError(f"design must be a survey design (hukoumob.survey.SurveyDesign); got {type(design).__name__}")
+        if not callable(linearize):
+            raise TypeError("linearize must be a function (scores, bread, design) -> covariance, "
+                            "e.g. hukoumob.survey.linearized_vcov")
+        mask = np.ones(design.n, bool) if domain is None else np.asarray(domain)
+        if mask.ndim != 1 or mask.shape[0] != design.n:
+            raise ValueError(f"domain must be a boolean mask of the design's {design.n} rows; got shape {mask.shape}")
+        if mask.dtype != bool:
+            raise ValueError("domain must be boolean")
+        if int(mask.sum()) != self.data.n:
+            raise ValueError(f"the fit has {self.data.n} records but the domain has {int(mask.sum())} rows")
+        w = design.weights[mask]
+        if not np.allclose(w, self.data.totals, rtol=1e-9, atol=1e-12):
+            bad = int((~np.isclose(w, self.data.totals, rtol=1e-9, atol=1e-12)).sum())
+            raise ValueError(f"the design's weights differ from the fit's for {bad} of the domain's {mask.sum()} rows "
+                             "(are the records in the design's order?)")
+        out = dataclasses.replace(self, design=design, domain=mask.copy(), linearize=linearize)
+        return out if se is None else out.with_se(se)
+
+    def _check_kind(self, se: str) -> tuple[str, str]:
+        if se not in SE_KINDS:
+            raise ValueError(f"se must be one of {list(SE_KINDS)}; got {se!r}")
+        family, scores = SE_KINDS[se]
+        if family == "design" and self.design is None:
+            raise ValueError(f"se={se!r} needs the sample design: call with_design(design, domain, linearize) first")
+        return family, scores
+
+    def _kind(self, se: str | None, scores: str | None) -> tuple[str, str]:
+        """(family, scores) of a request: ``se`` (default ``se_kind``), its scores part overridden by ``scores``."""
+        family, sc = self._check_kind(self.se_kind if se is None else se)
+        if scores is not None:
+            if scores not in ("fixed", "estimated"):
+                raise ValueError("scores must be 'fixed' or 'estimated'")
+            sc = scores
+        return family, sc
+
+    def cov_params(self, information: str = "observed", scores: str | None = None, *,
+                   se: str | None = None) -> pd.DataFrame:
+        """Covariance of the full normalised parameter vector, of the kind ``se``.
 
         Parameters
         ----------
@@ -226,24 +335,32 @@ class MobilityResults:
             (Fisher information, what GLM software such as R's ``gnm``
             reports).
         scores
-            ``"estimated"`` (default): the constrained covariance
-            ``B A^{-1} B'`` that accounts for estimating the scores (the
+            Overrides the scores part of ``se``: ``"fixed"`` (the covariance
+            of the other parameters treating the class scores as known, the
+            inverse of the information block without the score directions;
+            ``phi`` rows are zero) or ``"estimated"`` (``B A^{-1} B'``; the
             ``phi`` block is the delta-method covariance of the normalised
-            scores, rank ``J-2``). ``"fixed"``: covariance of the other
-            parameters treating the scores as known (the inverse of the
-            information block without the score directions), i.e. what a
-            conditional logit run at the estimated scores reports; ``phi``
-            rows are zero.
+            scores, rank ``J-2``).
+        se
+            One of :data:`SE_KINDS` (module docstring); default ``se_kind``.
+            ``"design*"``: ``B_k A_k^{-1} M_k A_k^{-1} B_k'`` with ``M_k`` the
+            design meat of the score contributions in the kept coordinates
+            (``linearize`` of :meth:`with_design` over the whole design, the
+            fitted records as a domain).
         """
+        family, sc = self._kind(se, scores)
         A = self.information(information)
-        B = self.basis
-        keep = self.free_indices(scores)
+        keep = self.free_indices(sc)
         Ak = A[np.ix_(keep, keep)]
         try:
             inv = np.linalg.inv(Ak)
         except np.linalg.LinAlgError:
             inv = np.linalg.pinv(Ak)
-        Bk = B[:, keep]
+        if family == "design":
+            S = np.zeros((self.design.n, keep.size))
+            S[self.domain] = self.score_contributions()[:, keep]
+            inv = self.linearize(S, inv, self.design.restrict(self.domain))
+        Bk = self.basis[:, keep]
         V = Bk @ inv @ Bk.T
         return pd.DataFrame(0.5 * (V + V.T), index=self.names, columns=self.names)
 
@@ -251,8 +368,7 @@ class MobilityResults:
         """Positions (in ``free_names``) of the free coordinates behind a
         covariance: all of them for ``scores="estimated"``; without the
         ``J-2`` score directions for ``scores="fixed"`` (the paper's
-        conditional-on-scores convention). Use with ``information()``,
-        ``score_contributions()`` and ``basis`` for design-based variances."""
+        conditional-on-scores convention)."""
         n_free = self.layout.n_free
         J = self.layout.J
         if scores == "estimated":
@@ -261,18 +377,35 @@ class MobilityResults:
             return np.r_[0 : J - 1, 2 * J - 3 : n_free]
         raise ValueError("scores must be 'estimated' or 'fixed'")
 
-    def standard_errors(self, information: str = "observed", scores: str = "estimated") -> pd.Series:
-        """Standard errors (NaN for the fixed ``a[ref]`` and, with
-        ``scores="fixed"``, for the scores); arguments as in :meth:`cov_params`."""
-        v = np.diag(self.cov_params(information, scores).to_numpy()).copy()
-        se = np.sqrt(np.clip(v, 0, None))
-        se[v <= 1e-300] = np.nan
-        return pd.Series(se, index=self.names, name="se")
+    def standard_errors(self, information: str = "observed", scores: str | None = None, *,
+                        se: str | None = None) -> pd.Series:
+        """Standard errors of the kind ``se`` (NaN for the fixed ``a[ref]`` and, with
+        the scores held fixed, for the scores); arguments as in :meth:`cov_params`."""
+        v = np.diag(self.cov_params(information, scores, se=se).to_numpy()).copy()
+        out = np.sqrt(np.clip(v, 0, None))
+        out[v <= 1e-300] = np.nan
+        return pd.Series(out, index=self.names, name="se")
 
     @property
     def bse(self) -> pd.Series:
-        """Standard errors with the defaults of :meth:`standard_errors`."""
+        """Standard errors of the results' own kind (``se_kind``)."""
         return self.standard_errors()
+
+    def se_table(self, kinds=None, information: str = "observed") -> pd.DataFrame:
+        """Estimates and their standard errors of several kinds side by side (Table 5 Panels B-D).
+
+        One row per parameter that Table 5 prints an SE for (``delta``,
+        ``mu0``, ``mu:<t>``, ``b:<x>``): ``parameter``, ``est`` and one column
+        ``se_<kind>`` per kind (default: the model kinds, plus ``"design"`` if
+        a design is attached).
+        """
+        if kinds is None:
+            kinds = ["model", "model_scores_estimated"] + (["design"] if self.design is not None else [])
+        keep = [n for n in self.names if n in ("delta", "mu0") or n.startswith(("mu:", "b:"))]
+        out = pd.DataFrame({"parameter": keep, "est": self.params[keep].to_numpy()})
+        for k in kinds:
+            out[f"se_{k}"] = self.standard_errors(information, se=k)[keep].to_numpy()
+        return out
 
     # -------------------------------------------------------------- fit stats
     @property
@@ -334,15 +467,17 @@ class MobilityResults:
         )
 
     # ----------------------------------------------------------------- tables
-    def summary(self, information: str = "observed", scores: str = "estimated") -> pd.DataFrame:
+    def summary(self, information: str = "observed", scores: str | None = None, *,
+                se: str | None = None) -> pd.DataFrame:
         """Tidy table of estimates: one row per parameter with columns
-        ``parameter, block, term, est, se, z, p`` (two-sided normal p).
+        ``parameter, block, term, est, se, z, p`` (two-sided normal p); SEs of
+        the kind ``se`` (default ``se_kind``; arguments as in :meth:`cov_params`).
 
         ``block`` is one of intercept / scaling (Panel A) / immobility (B) /
         association (C) / covariate (D); ``term`` is the class or covariate.
         """
         L = self.layout
-        se = self.standard_errors(information, scores).to_numpy()
+        se = self.standard_errors(information, scores, se=se).to_numpy()
         rows = []
         for i, name in enumerate(self.names):
             if i < L.J:
@@ -371,7 +506,8 @@ class MobilityResults:
         null: str = "uniform",
         df: str = "paper",
         information: str = "observed",
-        scores: str = "fixed",
+        se: str = "model",
+        scores: str | None = None,
         n: str = "paper",
     ) -> pd.DataFrame:
         """Rows in the Table 5 long schema (``model, panel, term, statistic,
@@ -393,12 +529,13 @@ class MobilityResults:
             ``"marginal"`` (intercepts only).
         df
             ``"paper"`` (``df_paper``; default) or ``"model"`` (``df_model``).
-        information, scores
-            Passed to :meth:`standard_errors`. The default ``scores="fixed"``
+        information, se, scores
+            Passed to :meth:`standard_errors`. The default ``se="model"``
             follows the paper: its standard errors are those of a conditional
             logit at the estimated scores (it prints none for the scores), and
-            they are reproduced that way; ``scores="estimated"`` gives the
-            larger standard errors that account for estimating the scores.
+            they are reproduced that way; ``"model_scores_estimated"`` gives
+            the larger ones that account for estimating the scores,
+            ``"design"`` the design-based ones (:meth:`with_design`).
         n
             ``"paper"`` (persons x alternatives; default) or ``"weighted"``
             (``sum_weights``).
@@ -408,7 +545,7 @@ class MobilityResults:
             raise ValueError(f"model_name must be one of {schema.allowed['model']}")
         allowed_terms = set(schema.allowed["term"])
         L = self.layout
-        se = self.standard_errors(information, scores)
+        se = self.standard_errors(information, scores, se=se)
         rows: list[tuple] = []
 
         def add(panel, term, stat, value):
@@ -463,14 +600,16 @@ class MobilityResults:
         For individual records row ``i`` is person ``i``'s
         ``w_i d log P(y_i) / d theta``; for a table fit the rows are the
         origin classes. A linearisation (sandwich) variance is
-        ``sandwich(meat)`` with ``meat = sum_h ...`` of PSU totals of these.
+        ``sandwich(meat)`` with ``meat = sum_h ...`` of PSU totals of these
+        (``cov_params(se="design")`` does it over a survey design).
         """
         return score_contributions(self.beta, self.data) @ self.basis
 
     def sandwich(self, meat: np.ndarray, information: str = "observed") -> pd.DataFrame:
         """Covariance ``B A^{-1} meat A^{-1} B'`` of the full parameter vector
-        from a ``n_free x n_free`` meat matrix in free coordinates (e.g. the
-        design-based covariance of the summed score contributions)."""
+        from a ``n_free x n_free`` meat matrix in free coordinates (all of
+        them: the scores estimated). A building block for checks; the book's
+        design-based SEs come from ``cov_params(se="design")``."""
         A = self.information(information)
         Ainv = np.linalg.inv(A)
         meat = np.asarray(meat, dtype=float)

@@ -47,7 +47,7 @@ import pandas as pd
 from scipy import optimize
 
 from hukoumob.inputs import weights as fn5
-from ..mobility import fit_records, fit_table
+from ..mobility import fit_table
 from hukoumob.inputs.schema import CLASSES
 from . import generate as gen
 from . import status, targets
@@ -307,14 +307,13 @@ def _regenerate_status(p: dict, classes: pd.Series) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- Table 5 and Table 6
 def fit_model3c(men: pd.DataFrame):
-    """Table 5 Model 3c on the rural-origin men of a replica (the mobility engine, weighted)."""
-    r = men[men["hukou14_rural"] == 1]
-    x = pd.DataFrame({"educ": r["educ"].astype(float), "hukou_change": r["hukou_change"].astype(float)})
-    x["educ_x_hukou_change"] = x["educ"] * x["hukou_change"]
-    t = x[["hukou_change", "educ"]]
+    """Table 5 Model 3c on the rural-origin men of a replica: the book's one route,
+    :func:`hukoumob.tables.table5.from_records.fit_model` (weighted; its SEs of every kind)."""
+    from hukoumob.tables.table5 import from_records
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fit_records(r["father_class"].to_numpy(), r["son_class"].to_numpy(), x=x, t=t, weights=r["weight"].to_numpy())
+        return from_records.fit_model(men, "model3c")
 
 
 def _logit_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, ridge: float = 0.0) -> tuple[np.ndarray, np.ndarray]:

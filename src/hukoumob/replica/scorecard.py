@@ -82,40 +82,15 @@ def table2_replica(men: pd.DataFrame) -> pd.DataFrame:
 
 
 def table5_replica(men: pd.DataFrame, design_se: bool = True) -> pd.DataFrame:
-    """Table 5's five models on records (the mobility engine, weighted; design-based SEs if asked)."""
-    from ..mobility import fit_records
-    from ..survey import SurveyDesign, design_meat
+    """Table 5's five models on records: the rows of
+    :func:`hukoumob.tables.table5.from_records.table5_from_records` (the same fits and SEs as
+    the chapter), with design-based SEs (whole-file design, the model's men a domain, scores
+    held fixed) if ``design_se``, else model-based ones with the scores held fixed (the paper's)."""
+    from hukoumob.tables.table5 import from_records
 
-    out = []
-    rural = men[men["hukou14_rural"] == 1]
-    x = pd.DataFrame({"educ": rural["educ"].astype(float), "hukou_change": rural["hukou_change"].astype(float)})
-    x["educ_x_hukou_change"] = x["educ"] * x["hukou_change"]
-    specs = {
-        "model1": (men, {}),
-        "model2": (men[men["hukou14_rural"] == 0], {}),
-        "model3a": (rural, {}),
-        "model3b": (rural, {"t": x[["hukou_change"]]}),
-        "model3c": (rural, {"t": x[["hukou_change", "educ"]], "x": x}),
-    }
-    for name, (d, kw) in specs.items():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = fit_records(d["father_class"].to_numpy(), d["son_class"].to_numpy(), weights=d["weight"].to_numpy(), **kw)
-        rows = res.to_table5_rows(name)
-        if design_se:
-            try:
-                design = SurveyDesign.from_frame(d, strata="stratum", psu="psu", weights="weight", lonely_psu="adjust")
-                cov = res.sandwich(design_meat(res.score_contributions(), design))
-                se = pd.Series(np.sqrt(np.clip(np.diag(cov.to_numpy()), 0, None)), index=cov.index)
-                lookup = {"immobility": "delta", "overall_association": "mu0"}
-                for i, r in rows[rows["statistic"] == "se"].iterrows():
-                    key = lookup.get(r["term"]) or (f"mu:{r['term'][len('association_x_'):]}" if r["term"].startswith("association_x_") else f"b:{r['term']}")
-                    if key in se.index:
-                        rows.loc[i, "value"] = float(se[key])
-            except Exception as err:  # noqa: BLE001 - fall back to model-based SEs, say so
-                warnings.warn(f"design-based SEs of Table 5 {name} failed ({err}); model-based SEs kept")
-        out.append(rows)
-    return pd.concat(out, ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return from_records.table5_from_records(men, se="design" if design_se else "model").rows
 
 
 def _coef_rows(pub: pd.DataFrame, rep: pd.DataFrame, keys: list[str], table: str, est: str) -> pd.DataFrame:

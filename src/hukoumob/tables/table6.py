@@ -437,3 +437,45 @@ def example_history() -> pd.DataFrame:
         year_junior_hs=1965, year_senior_hs=1972, year_vocational=np.nan, year_college=np.nan,
         party_member=1, party_join_year=1975, hukou_change=0, son_class="farm", weight=1.0, stratum=1, psu=1,
     )])
+
+
+# ------------------------------------------------------------------ shaped for reading
+def separated_models(fits: dict) -> dict:
+    """The models of :func:`fit_models` that could not be fitted (perfect separation): model -> the
+    frame of separating covariates."""
+    return {m: f for m, f in fits.items() if isinstance(f, pd.DataFrame)}
+
+
+def separation_text(fits: dict) -> str:
+    """One line naming each separated model's covariates, with their person-years and events (or "none")."""
+    return "; ".join(
+        f"{m}: " + ", ".join(f"{r.term} ({r.person_years} person-years, {r.events} events)" for r in f.itertuples())
+        for m, f in separated_models(fits).items()) or "none"
+
+
+def coefficient_table(rows: pd.DataFrame, fits: dict) -> pd.DataFrame:
+    """Table 6 as printed: one column per model, cells ``est<letter> (se)``; "not estimable" for the
+    terms of a separated model, blank where a model has no such term."""
+    separated = separated_models(fits)
+
+    def cell(m, term):
+        r = rows[(rows["model"] == m) & (rows["term"] == term)].set_index("statistic")["value"]
+        if r.empty:
+            return "not estimable" if m in separated and term in MODEL_TERMS[m] + ["constant"] else ""
+        return f"{float(r['est']):.3f}{r.get('sig', '')} ({float(r['se']):.3f})"
+
+    terms = [*MODEL_TERMS["model4"], "constant"]
+    return pd.DataFrame({m: [cell(m, t) for t in terms] for m in MODEL_TERMS}, index=terms)
+
+
+def letters_agreement(rows: pd.DataFrame) -> float:
+    """Share of Table 6's printed coefficients whose significance letter (the paper's footnote) we give
+    too, over the models in ``rows``."""
+    from hukoumob.inputs.published import load_published
+
+    pub = load_published("table6", corrected=False)
+    letters = pub[pub["statistic"] == "est"][["model", "term"]].merge(
+        pub[pub["statistic"] == "sig"][["model", "term", "value"]].rename(columns={"value": "published"}), how="left"
+    ).merge(rows[rows["statistic"] == "sig"][["model", "term", "value"]].rename(columns={"value": "ours"}), how="left")
+    letters = letters[letters["model"].isin(rows["model"].unique())].fillna("")
+    return float((letters["published"] == letters["ours"]).mean())

@@ -21,7 +21,8 @@ from hukoumob.tables import table3_4
 from hukoumob.inputs import paths
 from hukoumob.mobility import fit_records, fit_table
 from hukoumob.inputs.reference import load_erikson_tables
-from hukoumob.mobility.results import MobilityResults
+from hukoumob.mobility.results import SE_KINDS, MobilityResults
+from hukoumob.survey import SurveyDesign, linearized_vcov
 from hukoumob.inputs.published import load_published
 from hukoumob.inputs.schema import CLASSES
 
@@ -53,6 +54,11 @@ def fit_published(model: str, pct: pd.DataFrame | None = None, n: pd.Series | No
         pct, n = table3_4.published_panel(table, panel)
     counts = table3_4.rebuild_counts(pct, n)
     return fit_table(table3_4.as_array(counts), n_persons=unweighted_n(table, panel), **fit_options)
+
+
+def fit_panel(panel: str, table: str = "table4", **fit_options) -> MobilityResults:
+    """Model 1 (quasi-RC II with a uniform diagonal) fitted to any printed panel of Tables 3-4."""
+    return fit_table(table3_4.as_array(table3_4.rebuild_counts(*table3_4.published_panel(table, panel))), **fit_options)
 
 
 def rows_from_published(model: str) -> pd.DataFrame:
@@ -244,48 +250,58 @@ def rural_origin_records() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["father_class", "son_class", "residence", "weight"])
 
 
-def _model3a_ses(d: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Model 3a on men-records: (model-based SEs, linearisation SEs with each man his own PSU), by term."""
-    from hukoumob.survey import SurveyDesign, design_meat
+def _model3a_ses(d: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+    """Model 3a on men-records with ``weights``: its SEs of every kind (:data:`SE_KINDS`), by term.
 
-    fit = fit_records(d["father_class"].to_numpy(), d["son_class"].to_numpy(), weights=d["weight"].to_numpy())
-    model_based = fit.to_table5_rows("model3a").query("statistic == 'se'").set_index("term")["value"]
-    design = SurveyDesign.from_frame(d.assign(stratum=1, psu=np.arange(len(d))), strata="stratum", psu="psu",
-                                     weights="weight")
-    cov = fit.sandwich(design_meat(fit.score_contributions(), design))
-    robust = pd.Series(np.sqrt(np.diag(cov.to_numpy())), index=cov.index)
-    terms = ["immobility", "overall_association"]
-    return (pd.Series([float(model_based[t]) for t in terms], index=terms),
-            pd.Series([float(robust["delta"]), float(robust["mu0"])], index=terms))
+    The design is each man his own PSU in one stratum (no clustering): the
+    sandwich of White (1982) with the survey scale ``n / (n - 1)``.
+    """
+    fit = fit_records(d["father_class"].to_numpy(), d["son_class"].to_numpy(), weights=weights)
+    fit = fit.with_design(SurveyDesign(weights=weights), None, linearized_vcov)
+    names = {"delta": "immobility", "mu0": "overall_association"}
+    return pd.DataFrame({k: fit.standard_errors(se=k)[list(names)].rename(names) for k in SE_KINDS})
 
 
 def model3a_standard_errors(records: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Are Table 5's standard errors design-based? Model 3a's SEs three ways, from the published tables alone.
+    """Are Table 5's standard errors design-based? Model 3a's SEs several ways, from the published tables alone.
 
-    On :func:`rural_origin_records` (``records`` may replace them):
+    On :func:`rural_origin_records` (``records`` may replace them), one row
+    per term (immobility, association), all through
+    :meth:`MobilityResults.standard_errors` with its ``se`` option:
 
-    * ``se_model_based``: the weighted likelihood's SE (what a conditional
-      logit reports with the weights as frequency or importance weights);
-    * ``se_sandwich_unweighted``: the linearisation (sandwich) SE with unit
-      weights, each man his own PSU: what the model's lack of fit alone adds;
-    * ``se_sandwich_weighted``: the same with the paper's weights, i.e. the
+    * ``se_model``: model-based with the class scores held fixed and the
+      paper's weights: what a conditional logit (Hendrickx's ``mcl``)
+      reports, the paper's convention;
+    * ``se_model_unit``: the same with unit weights;
+    * ``se_sandwich_unit``: the linearisation (sandwich) SE with unit
+      weights, scores held fixed, each man his own PSU: what the model's lack
+      of fit alone adds (``ratio_unit`` = over ``se_model_unit``);
+    * ``se_sandwich``: the same with the paper's weights, i.e. the
       design-based SE under the most favourable design those weights allow
       (no clustering, no variation of the weights within a residence x
-      father's-class column). Clustering by village and the household-size
-      part of the footnote-5 weights would normally add to it;
-    * ``ratio``: ``se_sandwich_weighted`` over the printed SE.
+      father's-class column; ``ratio_weighted`` = over ``se_model``,
+      ``ratio_printed`` = over the printed SE). Clustering by village and
+      the household-size part of the footnote-5 weights would normally add
+      to it;
+    * ``se_sandwich_scores_estimated``: the sandwich with the paper's weights
+      that also propagates the estimated scores (not like with like: the
+      paper's SEs hold the scores fixed).
     """
     d = rural_origin_records() if records is None else records
-    model_based, weighted = _model3a_ses(d)
-    _, unweighted = _model3a_ses(d.assign(weight=1.0))
+    paper = _model3a_ses(d, d["weight"].to_numpy(dtype=float))
+    unit = _model3a_ses(d, np.ones(len(d)))
     printed = load_published("table5").query("model == 'model3a' and statistic == 'se'").set_index("term")["value"]
     out = pd.DataFrame({
-        "term": model_based.index,
-        "se_published": [float(printed[t]) for t in model_based.index],
-        "se_model_based": model_based.to_numpy(),
-        "se_sandwich_unweighted": unweighted.to_numpy(),
-        "se_sandwich_weighted": weighted.to_numpy(),
+        "term": paper.index,
+        "se_published": printed.reindex(paper.index).astype(float).to_numpy(),
+        "se_model": paper["model"].to_numpy(),
+        "se_model_unit": unit["model"].to_numpy(),
+        "se_sandwich_unit": unit["design"].to_numpy(),
+        "se_sandwich": paper["design"].to_numpy(),
+        "se_sandwich_scores_estimated": paper["design_scores_estimated"].to_numpy(),
     })
-    out["ratio"] = out["se_sandwich_weighted"] / out["se_published"]
+    out["ratio_unit"] = out["se_sandwich_unit"] / out["se_model_unit"]
+    out["ratio_weighted"] = out["se_sandwich"] / out["se_model"]
+    out["ratio_printed"] = out["se_sandwich"] / out["se_published"]
     out.attrs["men"] = len(d)
     return out

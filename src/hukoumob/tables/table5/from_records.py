@@ -15,8 +15,11 @@ the association vary with both hukou change and schooling (Panel C, the
 
 This module fits all five models to the men's records
 (:func:`table5_from_records`), so that the record route and the table route
-can be compared for Models 1-3a, and adds design-based (Taylor-linearised)
-standard errors (:func:`design_vcov`, :func:`design_se`).
+can be compared for Models 1-3a. Every fit carries the whole file's design
+with its model's men as a domain, so its standard errors of every kind
+(model-based with the scores fixed, as the paper; model-based with the
+scores estimated; design-based) come from one place,
+:meth:`hukoumob.mobility.MobilityResults.cov_params` with its ``se`` option.
 
 Design-based SEs: why linearisation
 -----------------------------------
@@ -35,7 +38,8 @@ is what the paper's software computed.
 
 The men outside a model's sample (e.g. urban-origin men for Models 3a-3c) are
 kept in the design with zero weight (a domain, Stata's ``subpop()``, R's
-``subset()``), so the strata keep all their PSUs.
+``subset()``), so the strata keep all their PSUs; the scores are held fixed,
+as in the paper's model-based SEs, so the two kinds differ only in the meat.
 """
 
 from __future__ import annotations
@@ -46,9 +50,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hukoumob.mobility import MobilityResults, fit_records, fit_table
 from hukoumob.inputs.schema import CLASSES
-from hukoumob.survey import SurveyDesign, linearized_vcov
+from hukoumob.mobility import MobilityResults, fit_records, fit_table
+from hukoumob.mobility.results import SE_KINDS
+from hukoumob.survey import DEFAULT_LONELY_PSU, SurveyDesign, linearized_vcov
 
 #: Covariates through the scores (Panel D) and on the association (Panel C), per model.
 MODEL_SPECS: dict[str, dict] = {
@@ -83,21 +88,32 @@ def model_frame(men: pd.DataFrame, model: str) -> pd.DataFrame:
     return out
 
 
-def fit_model(men: pd.DataFrame, model: str, **fit_options) -> MobilityResults:
+def survey_design(men: pd.DataFrame, lonely_psu: str = DEFAULT_LONELY_PSU) -> SurveyDesign:
+    """The sample design of the men's file (strata, PSUs = villages / neighbourhoods, weights),
+    used for Table 5's design-based SEs (single-PSU strata: ``lonely_psu``)."""
+    return SurveyDesign.from_frame(men, strata="stratum", psu="psu", weights="weight", lonely_psu=lonely_psu)
+
+
+def fit_model(men: pd.DataFrame, model: str, *, lonely_psu: str = DEFAULT_LONELY_PSU, **fit_options) -> MobilityResults:
     """Fit one Table 5 model (``model1`` ... ``model3c``) to the men's records, weighted.
 
     Equation 4 of the paper with the covariates of :data:`MODEL_SPECS`;
     ``fit_options`` go to :func:`hukoumob.mobility.fit_records` (e.g.
-    ``n_starts``, ``seed``).
+    ``n_starts``, ``seed``). The result carries the design of the whole
+    ``men`` file with the model's men as the domain
+    (:meth:`~hukoumob.mobility.MobilityResults.with_design`), so
+    ``fit.standard_errors(se="design")`` is the design-based SE.
     """
     spec = MODEL_SPECS[model]
+    mask = sample_mask(men, model)
     d = model_frame(men, model)
-    return fit_records(
+    fit = fit_records(
         d["father_class"], d["son_class"],
         x=d[spec["x"]] if spec["x"] else None,
         t=d[spec["t"]] if spec["t"] else None,
         weights=d["weight"], categories=CLASSES, **fit_options,
     )
+    return fit.with_design(survey_design(men, lonely_psu), mask.to_numpy(), linearized_vcov)
 
 
 def fit_model_table(men: pd.DataFrame, model: str, **fit_options) -> MobilityResults:
@@ -111,87 +127,27 @@ def fit_model_table(men: pd.DataFrame, model: str, **fit_options) -> MobilityRes
     return fit_table(table.to_numpy(), categories=CLASSES, n_persons=len(d), **fit_options)
 
 
-def survey_design(men: pd.DataFrame, lonely_psu: str = "adjust") -> SurveyDesign:
-    """The sample design of the men's file (strata, PSUs = villages / neighbourhoods, weights),
-    used for Table 5's design-based SEs (single-PSU strata: ``lonely_psu``)."""
-    return SurveyDesign.from_frame(men, strata="stratum", psu="psu", weights="weight", lonely_psu=lonely_psu)
-
-
-def design_vcov(
-    fit: MobilityResults,
-    men: pd.DataFrame,
-    model: str,
-    *,
-    scores: str = "fixed",
-    information: str = "observed",
-    lonely_psu: str = "adjust",
-) -> pd.DataFrame:
-    """Design-based (linearised) covariance of a Table 5 fit's full parameter vector.
-
-    ``V = B A^{-1} M A^{-1} B'`` (module docstring): ``A`` the information in
-    free coordinates, ``M`` the design "meat" of the per-man score
-    contributions (:func:`hukoumob.survey.linearized_vcov`), ``B`` the map to
-    the full normalised vector. ``men`` is the *whole* men file (the design);
-    ``model`` says which men were fitted (the others form the complement of
-    the domain). ``scores="fixed"`` conditions on the estimated class scores,
-    as the paper's (and :meth:`MobilityResults.to_table5_rows`') model-based
-    SEs do; ``"estimated"`` also propagates their sampling variance.
-    """
-    mask = sample_mask(men, model).to_numpy()
-    if int(mask.sum()) != fit.data.n:
-        raise ValueError(f"{model}: the fit has {fit.data.n} records but the sample has {int(mask.sum())} men")
-    keep = fit.free_indices(scores)
-    A = fit.information(information)[np.ix_(keep, keep)]
-    S = np.zeros((len(men), keep.size))
-    S[mask] = fit.score_contributions()[:, keep]
-    design = survey_design(men, lonely_psu).restrict(mask)
-    V_free = linearized_vcov(S, np.linalg.inv(A), design)
-    Bk = fit.basis[:, keep]
-    V = Bk @ V_free @ Bk.T
-    return pd.DataFrame(0.5 * (V + V.T), index=fit.names, columns=fit.names)
-
-
-def design_se(fit: MobilityResults, men: pd.DataFrame, model: str, **options) -> pd.Series:
-    """Design-based standard errors of a Table 5 fit (NaN where the variance is 0:
-    ``a[ref]`` and, with fixed scores, the scores); options as in :func:`design_vcov`."""
-    v = np.diag(design_vcov(fit, men, model, **options).to_numpy()).copy()
-    se = np.sqrt(np.clip(v, 0, None))
-    se[v <= 1e-300] = np.nan
-    return pd.Series(se, index=fit.names, name="se_design")
-
-
-def _p(z: float) -> float:
-    return math.erfc(abs(z) / math.sqrt(2.0)) if np.isfinite(z) else float("nan")
-
-
-def table5_rows(fit: MobilityResults, model: str, se: pd.Series | None = None) -> pd.DataFrame:
-    """Table 5 long rows of one fit (:meth:`MobilityResults.to_table5_rows` conventions:
-    persons x 6 for N, the clogit LR chi2, the paper's df, fixed-score SEs); with
-    ``se`` (e.g. :func:`design_se`) the ``se`` and ``p`` rows use those SEs instead."""
-    rows = fit.to_table5_rows(model)
-    if se is None:
-        return rows
-    name_of = {("B_immobility", "immobility"): "delta", ("C_association", "overall_association"): "mu0"}
-    name_of.update({("C_association", f"association_x_{k}"): f"mu:{k}" for k in fit.layout.t_names})
-    name_of.update({("D_covariates", k): f"b:{k}" for k in fit.layout.x_names})
-    rows = rows.copy()
-    for (panel, term), name in name_of.items():
-        at = (rows["panel"] == panel) & (rows["term"] == term)
-        s = float(se[name])
-        est = float(fit.params[name])
-        rows.loc[at & (rows["statistic"] == "se"), "value"] = s
-        rows.loc[at & (rows["statistic"] == "p"), "value"] = _p(est / s) if s > 0 else np.nan
-    return rows
+def route_differences(men: pd.DataFrame, fits: dict[str, MobilityResults]) -> pd.DataFrame:
+    """Record route against table route for Models 1, 2, 3a: the largest difference in the
+    estimates and the difference in log-likelihood (both should be at the Newton tolerance)."""
+    out = []
+    for m in ("model1", "model2", "model3a"):
+        tab = fit_model_table(men, m)
+        out.append({"model": m, "largest difference in estimates": float(np.max(np.abs(fits[m].beta - tab.beta))),
+                    "difference in log-likelihood": fits[m].loglik - tab.loglik})
+    return pd.DataFrame(out)
 
 
 @dataclass
 class Table5Records:
     """All five Table 5 models fitted to one men's file.
 
-    ``rows``: the Table 5 long rows (results contract) with the SEs chosen by
-    ``se``; ``fits``: model -> :class:`MobilityResults`; ``se``: a tidy frame
-    with model, parameter, est, se_model, se_design and the design effect
-    ``deff = (se_design / se_model)**2``.
+    ``rows``: the Table 5 long rows (results contract) with the SEs of kind
+    ``se``; ``fits``: model -> :class:`MobilityResults` (design attached);
+    ``se``: a tidy frame with model, parameter, est, se_model (scores fixed,
+    the paper's), se_design (scores fixed, whole-file design, the model's
+    men a domain) and the design effect ``deff = (se_design / se_model)**2``;
+    ``design_vcov``: model -> the design-based covariance.
     """
 
     rows: pd.DataFrame
@@ -205,39 +161,35 @@ def table5_from_records(
     models=MODELS,
     *,
     se: str = "model",
-    scores: str = "fixed",
-    lonely_psu: str = "adjust",
+    lonely_psu: str = DEFAULT_LONELY_PSU,
     **fit_options,
 ) -> Table5Records:
     """Table 5 (Models 1, 2, 3a, 3b, 3c) from the men's records, weighted (paper eq. 4, Table 5).
 
-    ``se="model"`` (default) writes the model-based SEs into the rows (the
+    ``se`` is the kind of SE written into the rows
+    (:data:`hukoumob.mobility.results.SE_KINDS`): ``"model"`` (default; the
     paper's convention, which the published-table fits of Models 1-3a
-    confirm); ``se="design"`` writes the design-based ones. Both are always
-    in ``.se``. ``scores`` as in :func:`design_vcov`.
+    confirm) or ``"design"``. Both are always in ``.se``.
     """
-    if se not in ("model", "design"):
-        raise ValueError("se must be 'model' or 'design'")
+    if se not in SE_KINDS:
+        raise ValueError(f"se must be one of {list(SE_KINDS)}; got {se!r}")
     fits, parts, se_parts, vcovs = {}, [], [], {}
     for m in models:
-        fit = fit_model(men, m, **fit_options)
+        fit = fit_model(men, m, lonely_psu=lonely_psu, **fit_options)
         fits[m] = fit
-        V = design_vcov(fit, men, m, scores=scores, lonely_psu=lonely_psu)
-        vcovs[m] = V
-        sd = pd.Series(np.sqrt(np.clip(np.diag(V.to_numpy()), 0, None)), index=fit.names)
-        sm = fit.standard_errors(scores=scores)
-        parts.append(table5_rows(fit, m, sd if se == "design" else None))
-        keep = [n for n in fit.names if n in ("delta", "mu0") or n.startswith(("mu:", "b:"))]
-        se_parts.append(pd.DataFrame({
-            "model": m, "parameter": keep, "est": fit.params[keep].to_numpy(),
-            "se_model": sm[keep].to_numpy(), "se_design": sd[keep].to_numpy(),
-        }))
-    table = pd.concat(se_parts, ignore_index=True)
+        vcovs[m] = fit.cov_params(se="design")
+        parts.append(fit.to_table5_rows(m, se=se))
+        se_parts.append(fit.se_table(["model", "design"]).assign(model=m))
+    table = pd.concat(se_parts, ignore_index=True)[["model", "parameter", "est", "se_model", "se_design"]]
     table["deff"] = (table["se_design"] / table["se_model"]) ** 2
     return Table5Records(rows=pd.concat(parts, ignore_index=True), fits=fits, se=table, design_vcov=vcovs)
 
 
 # ----------------------------------------------------------------- worked numbers
+def _p(z: float) -> float:
+    return math.erfc(abs(z) / math.sqrt(2.0)) if np.isfinite(z) else float("nan")
+
+
 def _lin(est: pd.Series, V: pd.DataFrame | None, coef: dict[str, float]) -> tuple[float, float]:
     names = list(coef)
     c = np.array([coef[n] for n in names])
