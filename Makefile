@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# WHEELHOUSE=folder: install from a folder made by `make wheelhouse`, without internet
+PIPFROM := $(if $(WHEELHOUSE),--no-index --find-links "$(WHEELHOUSE)")
 
 .PHONY: book test chapter bench clean venv
 
@@ -11,8 +13,8 @@ venv: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIPFROM) -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIPFROM) --no-deps -e .
 	@touch $(STAMP)
 
 ## make book [DATA=path/to/real-file.dta]: execute changed chapters, build _build/html
@@ -34,7 +36,15 @@ bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf _build results book/*.ipynb
+	rm -rf _build results book/*.ipynb book/*.zip
+
+## make wheelhouse [WHEELHOUSE=wheelhouse]: download every pinned package (and the build backend)
+## into a folder; on a machine without internet, `make book WHEELHOUSE=that/folder` installs from it
+.PHONY: wheelhouse
+wheelhouse:
+	$(PYTHON) -m pip download --quiet --disable-pip-version-check -d "$(or $(WHEELHOUSE),wheelhouse)" -r requirements.txt
+	$(PYTHON) -m pip download --quiet --disable-pip-version-check -d "$(or $(WHEELHOUSE),wheelhouse)" "setuptools>=61" wheel
+	@echo "wheelhouse ready: $(or $(WHEELHOUSE),wheelhouse) ($$(ls "$(or $(WHEELHOUSE),wheelhouse)" | wc -l) files); offline: make book WHEELHOUSE=$(or $(WHEELHOUSE),wheelhouse)"
 
 ## make replica [CALIBRATE=1]: regenerate data/replica/men.csv from data/replica/params.json (re-fit them first with CALIBRATE=1)
 .PHONY: replica

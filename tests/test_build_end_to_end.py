@@ -102,3 +102,32 @@ def test_no_page_fetches_anything_from_another_host(built):
     html = repo / "_build" / "html"
     assert (html / "_static" / "mathjax" / "tex-chtml.js").exists(), "MathJax is not shipped with the book"
     assert scan_site(html) == {}
+
+
+def test_the_project_archive_holds_the_tracked_files_and_builds_a_chapter(built, tmp_path):
+    """The book offers the whole project as one download (issue 17): its files are those the
+    repository tracks, nothing the build made, and a chapter builds from the unpacked archive."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from hukoumob.book.archive import ARCHIVE_NAME, TOP
+
+    repo, *_ = built
+    served = list((repo / "_build" / "html" / "_downloads").rglob(ARCHIVE_NAME))
+    assert served, "the HTML does not offer the project archive"
+    with zipfile.ZipFile(served[0]) as zf:
+        names = {n.removeprefix(f"{TOP}/") for n in zf.namelist()}
+        zf.extractall(tmp_path)
+    for needed in ("README.md", "Makefile", "requirements.txt", "_config.yml", "_toc.yml", "MANIFEST.txt",
+                   "src/hukoumob/__init__.py", "notebooks/02_data_and_variables.md", "data/published/table3.csv",
+                   "data/replica/men.csv", "tests/test_build_end_to_end.py", ".ci/run"):
+        assert needed in names, needed
+    made = [n for n in names if n.startswith(("results/", "_build/", ".venv/")) or n.endswith((".ipynb", ".zip", ".dta"))]
+    assert not made, f"build output in the archive: {made[:5]}"
+    unpacked = tmp_path / TOP
+    env = {**__import__("os").environ, "PYTHONPATH": str(unpacked / "src"), "HUKOUMOB_RESULTS": str(unpacked / "results")}
+    run = subprocess.run([sys.executable, "-m", "hukoumob.book.build", "--only", "02_data_and_variables", "--no-html"],
+                         cwd=unpacked, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (unpacked / "book" / "02_data_and_variables.ipynb").exists()

@@ -61,6 +61,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hukoumob.book.archive import project_archive
 from hukoumob.inputs import paths
 from hukoumob.inputs.sources import resolve_source
 
@@ -204,11 +205,30 @@ def chapter_digest(chapter: Chapter, shared: str) -> str:
     return h.hexdigest()
 
 
+GUARD_TAG = "hukoumob-guard"
+#: First cell of every executed chapter (hidden in the HTML, there in the downloadable notebook): says
+#: what the notebook needs and stops with one line when the package is not importable.
+GUARD_CELL = """\
+# This chapter of "Hukou and mobility in China: an executable replication" runs on the project's
+# package `hukoumob` and its data/ folder. To run it: download the whole project
+# (hukou-replication-book.zip, on the book's "Run it yourself" page), unpack it, run `make book`
+# once, and open this notebook from the project's book/ folder with the project's .venv Python.
+try:
+    import hukoumob  # noqa: F401
+except ImportError:
+    raise SystemExit("This notebook needs the book's package hukoumob and its data/: download "
+                     "hukou-replication-book.zip (book page 'Run it yourself'), unpack it, run "
+                     "'make book' there and open the notebook with that project's .venv.") from None"""
+
+
 def _to_notebook(source: Path, target: Path) -> None:
-    """Convert a Jupytext MyST notebook to .ipynb with the kernel and language papermill needs."""
+    """Convert a Jupytext MyST notebook to .ipynb with the kernel and language papermill needs, and
+    put :data:`GUARD_CELL` first."""
     import jupytext
+    import nbformat
 
     nb = jupytext.read(source)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(GUARD_CELL, metadata={"tags": ["remove-cell", GUARD_TAG]}))
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     jupytext.write(nb, target, fmt="ipynb")
@@ -274,7 +294,8 @@ def _failing_cell(executed: Path) -> str:
         nb = nbformat.read(executed, as_version=4)
     except (OSError, ValueError):
         return "a cell"
-    code = [c for c in nb.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+    code = [c for c in nb.cells if c.cell_type == "code"
+            and not {"injected-parameters", GUARD_TAG} & set(c.metadata.get("tags", []))]
     for i, cell in enumerate(code, 1):
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
@@ -583,6 +604,7 @@ def main(argv: list[str] | None = None) -> int:
             html = not args.no_html and (executed or not html_is_current())
             if html:
                 archive_results(run.results, run.book / "results.zip")
+                project_archive()
             swap = run.swap_in(hashes)
             try:
                 if html:
