@@ -14,6 +14,11 @@ sum of squares and fixes the sign (so that ``mu = sum((u - mean u)**2)``).
 The multinomial log-likelihood is ``sum n log(fitted / row total)`` (the
 Poisson fit reproduces the row totals), which equals :attr:`.results.
 MobilityResults.loglik`.
+
+Frozen outputs: ``tests/oracles/gnm_paper_tables.csv`` (the input tables) and
+``tests/oracles/gnm_paper_fits.csv`` (:func:`run_gnm`'s rows) let every test
+run compare with gnm, with R or without;
+``tests/oracles/make_gnm_paper.py`` regenerates them.
 """
 
 from __future__ import annotations
@@ -99,16 +104,8 @@ def normalise_gnm_scores(u, sign_ref: int = -1) -> tuple[np.ndarray, float]:
     return phi, s * s
 
 
-def fit_gnm_tables(tables: dict[str, np.ndarray], *, n_starts: int = 5, time_repeats: int = 0,
-                   timeout: float = 600) -> dict[str, dict]:
-    """Fit each ``J x J`` table with R's gnm (module docstring).
-
-    Returns ``{name: {"phi", "mu", "delta", "se_delta", "loglik", "deviance",
-    "seconds_per_fit", "converged"}}``; ``seconds_per_fit`` is the mean over
-    ``time_repeats`` fits timed inside R with ``system.time`` (NaN if 0),
-    which excludes R's start-up. The best of ``n_starts`` seeded gnm fits is
-    kept. Raises ``RuntimeError`` if R fails.
-    """
+def tables_frame(tables: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Long form of ``J x J`` tables (``table, origin, destination, count``; 1-based codes): R's input."""
     rows = []
     for name, tab in tables.items():
         tab = np.asarray(tab, dtype=float)
@@ -116,10 +113,30 @@ def fit_gnm_tables(tables: dict[str, np.ndarray], *, n_starts: int = 5, time_rep
         for v in range(J):
             for q in range(J):
                 rows.append((name, v + 1, q + 1, tab[v, q]))
+    return pd.DataFrame(rows, columns=["table", "origin", "destination", "count"])
+
+
+def tables_from_frame(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The inverse of :func:`tables_frame`."""
+    out = {}
+    for name, grp in frame.groupby("table", sort=False):
+        J = int(grp["origin"].max())
+        tab = np.zeros((J, J))
+        tab[grp["origin"].to_numpy() - 1, grp["destination"].to_numpy() - 1] = grp["count"].to_numpy(dtype=float)
+        out[str(name)] = tab
+    return out
+
+
+def run_gnm(tables: dict[str, np.ndarray], *, n_starts: int = 5, time_repeats: int = 0,
+            timeout: float = 600) -> pd.DataFrame:
+    """gnm's raw output for each table: ``table, term, value`` rows with the unnormalised scores
+    ``u1..uJ``, ``delta``, ``se_delta`` (expected information), ``loglik`` (multinomial),
+    ``deviance``, ``seconds_per_fit`` and ``converged`` (module docstring). Raises ``RuntimeError``
+    if R fails. This is what ``tests/oracles/gnm_paper_*.csv`` freeze."""
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "fit.R").write_text(_R_SCRIPT)
-        pd.DataFrame(rows, columns=["table", "origin", "destination", "count"]).to_csv(tmp / "in.csv", index=False)
+        tables_frame(tables).to_csv(tmp / "in.csv", index=False)
         res = subprocess.run(
             ["Rscript", str(tmp / "fit.R"), str(tmp / "in.csv"), str(tmp / "out.csv"),
              str(int(time_repeats)), str(int(n_starts))],
@@ -127,11 +144,17 @@ def fit_gnm_tables(tables: dict[str, np.ndarray], *, n_starts: int = 5, time_rep
         )
         if res.returncode != 0:
             raise RuntimeError(f"Rscript failed:\n{res.stderr}")
-        out = pd.read_csv(tmp / "out.csv")
+        return pd.read_csv(tmp / "out.csv")
+
+
+def parse_gnm_output(raw: pd.DataFrame) -> dict[str, dict]:
+    """``{name: {"phi", "mu", "delta", "se_delta", "loglik", "deviance", "seconds_per_fit",
+    "converged"}}`` from :func:`run_gnm`'s rows (live or frozen), the scores normalised by
+    :func:`normalise_gnm_scores`; a term missing from frozen rows (the timing) is NaN."""
     result: dict[str, dict] = {}
-    for name, grp in out.groupby("table", sort=False):
+    for name, grp in raw.groupby("table", sort=False):
         vals = dict(zip(grp["term"], grp["value"]))
-        J = sum(1 for k in vals if k.startswith("u"))
+        J = sum(1 for k in vals if str(k).startswith("u"))
         phi, mu = normalise_gnm_scores([vals[f"u{i + 1}"] for i in range(J)])
         result[str(name)] = {
             "phi": phi,
@@ -140,7 +163,19 @@ def fit_gnm_tables(tables: dict[str, np.ndarray], *, n_starts: int = 5, time_rep
             "se_delta": float(vals["se_delta"]),
             "loglik": float(vals["loglik"]),
             "deviance": float(vals["deviance"]),
-            "seconds_per_fit": float(vals["seconds_per_fit"]),
+            "seconds_per_fit": float(vals.get("seconds_per_fit", np.nan)),
             "converged": bool(vals["converged"]),
         }
     return result
+
+
+def fit_gnm_tables(tables: dict[str, np.ndarray], *, n_starts: int = 5, time_repeats: int = 0,
+                   timeout: float = 600) -> dict[str, dict]:
+    """Fit each ``J x J`` table with R's gnm (module docstring).
+
+    Returns :func:`parse_gnm_output` of :func:`run_gnm`; ``seconds_per_fit``
+    is the mean over ``time_repeats`` fits timed inside R with
+    ``system.time`` (NaN if 0), which excludes R's start-up. The best of
+    ``n_starts`` seeded gnm fits is kept. Raises ``RuntimeError`` if R fails.
+    """
+    return parse_gnm_output(run_gnm(tables, n_starts=n_starts, time_repeats=time_repeats, timeout=timeout))
