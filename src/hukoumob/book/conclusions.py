@@ -33,6 +33,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..inputs import text_numbers
 from ..inputs.published import load_published
 from ..inputs.schema import CLASSES, SCHEMAS
 from ..tables import table3_4
@@ -49,7 +50,10 @@ class Ref:
 
     ``kind="farm_share"`` is the derived share (per cent) of sons in farming
     among men whose fathers were outside farming, in ``key["panel"]`` of
-    Table 3 or 4, weighted by the fathers' column Ns.
+    Table 3 or 4, weighted by the fathers' column Ns. ``kind="text"`` is a
+    number printed in the paper's prose or notes (``key["id"]`` of
+    ``text_numbers.csv``), the same for every source: a benchmark the paper
+    quotes, such as note 11's ranges for other countries.
     """
 
     table: str
@@ -62,7 +66,8 @@ class Ref:
         return cls(table, tuple(key.items()), source, kind)
 
     def label(self) -> str:
-        return f"{self.table}: " + " / ".join(v for _, v in self.key) + (" (farm share)" if self.kind != "cell" else "")
+        extra = {"farm_share": " (farm share)", "text": " (printed in the text)"}.get(self.kind, "")
+        return f"{self.table}: " + " / ".join(v for _, v in self.key) + extra
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ CONCLUSIONS: dict[str, str] = {
     "agriculture": "Downward mobility into agriculture is unusually common, and only among men of rural origin.",
     "association": "Net of immobility the origin-destination association is positive; it is far stronger among "
                    "men of urban than of rural origin.",
+    "note11": "Net of its higher immobility, China is slightly more open than any of the six former state "
+              "socialist countries compared; but its urban-origin association is far stronger than in any of them.",
     "hukou_change": "Hukou change reverses the association for rural-origin converters and raises the odds of a "
                     "high-status job, and schooling pays more for converters.",
     "hazard": "Among rural-origin sons of non-farm fathers, family background does not protect against the move "
@@ -174,6 +181,21 @@ def _checks() -> tuple[Check, ...]:
                     Ref.of("table5", model="model3a", panel="C_association", term="overall_association",
                            statistic="est")),
                    lambda urban, rural: urban >= 2 * rural))
+    # --- note 11: China against six former state socialist countries (the paper's own ranges)
+    socialist_min = Ref.of("text", kind="text", id="n11_association_socialist_min_slovakia")
+    socialist_max = Ref.of("text", kind="text", id="n11_association_socialist_max_russia")
+    c.append(Check("t5_m1_below_socialist", "note11",
+                   "Model 1: China's association is below the lowest of the six former state socialist "
+                   "countries of note 11 (Slovakia)", "published_tables",
+                   (Ref.of("table5", model="model1", panel="C_association", term="overall_association",
+                           statistic="est"), socialist_min),
+                   lambda china, low: china < low))
+    c.append(Check("t5_m2_above_socialist", "note11",
+                   "Model 2: the urban-origin association is above the highest of the six former state "
+                   "socialist countries of note 11 (Russia)", "published_tables",
+                   (Ref.of("table5", model="model2", panel="C_association", term="overall_association",
+                           statistic="est"), socialist_max),
+                   lambda urban, high: urban > high))
     # --- hukou_change (Table 5 Models 3b, 3c: records)
     c.append(Check("t5_3b_change_reduces", "hukou_change",
                    "Model 3b: hukou change lowers the association, significantly", "records",
@@ -255,6 +277,8 @@ class Values:
         return frame[frame["source"] == source]
 
     def get(self, ref: Ref, source: str) -> float:
+        if ref.kind == "text":
+            return text_numbers.paper_value(dict(ref.key)["id"])
         use = "paper" if source == "paper" else (ref.source or source)
         if ref.kind == "farm_share":
             # the published-table source starts from these printed cells: its value is the paper's
