@@ -5,6 +5,8 @@ clean; ``PYTHONPATH`` points the kernel at the copy's package (helpers in
 ``tests/_repo_copy.py``, shared with ``tests/test_real_file_mode.py``).
 """
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from _repo_copy import build as _build
@@ -131,3 +133,35 @@ def test_the_project_archive_holds_the_tracked_files_and_builds_a_chapter(built,
                          cwd=unpacked, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert (unpacked / "book" / "02_data_and_variables.ipynb").exists()
+
+
+def test_no_serious_or_critical_accessibility_violations(built):
+    """axe-core (WCAG 2.x A/AA rules) in headless Chromium over every page of the book (issue 17).
+
+    Needs Debian's ``chromium`` and the pinned npm packages of ``tests/a11y`` (``.ci/run`` installs
+    both); skipped with one line saying what to install where either is missing.
+    """
+    import json
+    import shutil
+    import subprocess
+
+    from hukoumob.inputs import paths
+
+    a11y = paths.ROOT / "tests" / "a11y"
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium or not shutil.which("node"):
+        pytest.skip("accessibility check needs Chromium and Node.js: apt-get install chromium nodejs")
+    if not (a11y / "node_modules" / "axe-core").is_dir():
+        pytest.skip("accessibility check needs its npm packages: npm ci --prefix tests/a11y")
+    repo, *_ = built
+    html = repo / "_build" / "html"
+    pages = [p for p in sorted(html.rglob("*.html"))
+             if "_static" not in p.parts and 'http-equiv="Refresh"' not in p.read_text(errors="replace")[:400]]
+    assert len(pages) > 10
+    run = subprocess.run(["node", str(a11y / "check.mjs"), chromium, *map(str, pages)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout)
+    bad = [f"{Path(page).relative_to(html)}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes'][:2]}"
+           for page, found in report.items() for v in found if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(bad)

@@ -7,10 +7,23 @@ configuration:
 
 - one search box: the header's search button goes (the sidebar keeps its own);
 - data-heavy pages (wide comparison tables) drop the right-hand contents
-  panel, so their tables get the width (:data:`FULL_WIDTH_PAGES`).
+  panel, so their tables get the width (:data:`FULL_WIDTH_PAGES`);
+- two buttons of the theme's header whose accessible name does not contain
+  their visible text (axe rule ``label-content-name-mismatch``, WCAG 2.5.3)
+  are mended in the written pages (:func:`mend_accessible_names`): the
+  search button takes its name from what it shows ("Search Ctrl+K"), and the
+  colour-mode icons are hidden from assistive technology, leaving the
+  button's label "Color mode"; likewise MyST-NB's "Show code cell source"
+  toggles, labelled "Toggle hidden content", take their name from their text;
+  and the bibliography's entries, in a ``role="list"`` but marked with the
+  deprecated ``doc-biblioentry`` role (axe: ``aria-required-children``,
+  critical), become list items.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 #: Pages whose tables need the whole width; their right-hand "Contents" panel is dropped.
 FULL_WIDTH_PAGES = ("book/80_replica", "book/90_reproducibility", "book/03_status_attainment",
@@ -28,6 +41,31 @@ def _theme_options(app, config) -> None:
     config.html_theme_options = options
 
 
+_SEARCH_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
+_TOGGLE_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
+_BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]+") role="doc-biblioentry"')
+_THEME_ICON = re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"')
+
+
+def mend_accessible_names(html: str) -> str:
+    """The page with the theme's two mislabelled header buttons mended (module docstring)."""
+    html = _SEARCH_LABEL.sub(r"\1", html)
+    html = _TOGGLE_LABEL.sub("<summary>", html)
+    html = _BIBLIOENTRY.sub(r'\1 role="listitem"', html)
+    return _THEME_ICON.sub(r'\1 aria-hidden="true"', html)
+
+
+def _mend_pages(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        mended = mend_accessible_names(text)
+        if mended != text:
+            page.write_text(mended, encoding="utf-8")
+
+
 def setup(app):
     app.connect("config-inited", _theme_options)
+    app.connect("build-finished", _mend_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
