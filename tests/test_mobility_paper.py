@@ -6,7 +6,7 @@ Tolerances reflect the inputs, not the engine: the rebuilt counts carry the
 rounding of one-decimal percentages (some origin columns have weighted N
 under 20), and the paper's weights sum to about 1.6 per cent more than the
 weighted N of Tables 3-4, which scales its log-likelihood and LR chi2 up and
-its standard errors down by that factor (DESIGN.md). The published values are
+its standard errors down by that factor (ARCHITECTURE.md). The published values are
 read from data/published/table5.csv, never typed here.
 """
 

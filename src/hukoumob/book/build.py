@@ -73,6 +73,8 @@ HTML = paths.ROOT / "_build" / "html"
 STAGING = paths.ROOT / "_build" / "staging"
 RUN_STAMP = "run.json"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: Files of ``results/`` that the back matter writes itself (the reproducibility report).
+WRITTEN_BY_BACK_MATTER = {"reproducibility.csv"}
 
 
 class ChapterError(RuntimeError):
@@ -201,7 +203,8 @@ def chapter_digest(chapter: Chapter, shared: str) -> str:
     h.update(json.dumps(chapter.params, sort_keys=True, default=str).encode())
     if chapter.reads_results:
         for f in sorted(paths.results_dir().glob("*.csv")):
-            h.update(f.name.encode() + f.read_bytes())
+            if f.name not in WRITTEN_BY_BACK_MATTER:  # its own output must not change its hash
+                h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 
 

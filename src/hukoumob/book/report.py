@@ -1,18 +1,14 @@
-"""The reproducibility report: every published number of Tables 1-6, what each source made of it.
+"""The reproducibility report: every number the paper prints, what each source made of it.
 
-:func:`build_report` takes every row of ``data/published/<table>.csv`` (the
-paper's numbers as printed, text-valued footnote letters included) and, for
-each data source, looks up the reproduced value in ``results/<table>.csv``,
-the difference and a verdict (:data:`REPORT_VERDICTS`):
+:func:`build_report` takes every printed number (the rows of
+``data/published/<table>.csv``, footnote letters included, and the prose
+numbers of ``data/published/text_numbers.csv`` when that file is present)
+and, for each data source, looks up the reproduced value in
+``results/<table>.csv`` (``results/text.csv`` for the prose), the difference
+and a verdict. The verdicts are the book's one policy
+(:func:`hukoumob.book.verdicts.judge`, the one every chapter's comparison
+shows), plus two for a number a source does not give:
 
-``reproduced``
-    within what rounding of the printed numbers can explain (the ``bound``
-    the chapter saved with the number, else half a unit of the last printed
-    digit); a footnote letter is reproduced when it is the same letter;
-``within 1 SE``
-    further off than rounding, within one published standard error;
-``differs``
-    further off; ``reason`` says why, with a link to the chapter or erratum;
 ``not reproduced from this source``
     the source could give the number but no chapter wrote it;
 ``cannot be reproduced``
@@ -22,12 +18,15 @@ the difference and a verdict (:data:`REPORT_VERDICTS`):
     percentage of a father's column is what the published-table rebuild
     starts from; its round trip is shown, but it is not a reproduction).
 
-The comparison itself is :func:`hukoumob.book.results.compare`, the one every
-chapter shows; this module only adds the rows no chapter wrote, the rules
-for what each source can reproduce (:func:`feasibility`) and the reasons.
-:func:`coverage` counts per table what is genuinely reproduced from the
-published tables, what only the replica gives and what nothing reproduces;
-:func:`plot_report` draws reproduced against published values.
+The report is data: :func:`write_report` saves it as
+``results/reproducibility.csv`` (one row per printed number and source) and
+the back-matter page renders from that file (:func:`load_report`), so every
+count on the page comes from one frame. :func:`write_scorecard` saves the
+replica's scorecard (:func:`hukoumob.replica.scorecard.scorecard`) as
+``results/replica_scorecard.csv`` with the same verdicts, judged by the same
+function. :func:`coverage` counts per table what is genuinely reproduced from
+the published tables, what only the replica gives and what nothing
+reproduces; :func:`plot_report` draws reproduced against published values.
 """
 
 from __future__ import annotations
@@ -40,13 +39,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from hukoumob.book import verdicts
+from hukoumob.book.results import SOURCE_LABELS
 from hukoumob.inputs import paths
-from hukoumob.inputs.published import load_published
-from hukoumob.book.results import SOURCE_LABELS, VERDICTS, compare
-from hukoumob.inputs.schema import SCHEMAS, SOURCES, TEXT_VALUED
+from hukoumob.inputs.published import parse_key
+from hukoumob.inputs.schema import SCHEMAS, SOURCES
 
-#: Verdicts of the report, from best to worst: those of :func:`hukoumob.book.results.compare`, then two more.
-REPORT_VERDICTS = (*VERDICTS, "not reproduced from this source", "cannot be reproduced")
+#: Verdicts of the report, from best to worst: the policy's, then the two for numbers a source does not give.
+REPORT_VERDICTS = (*verdicts.VERDICTS, verdicts.NOT_WRITTEN, verdicts.CANNOT)
+#: The tables of the report: the paper's six, then its prose (``text``).
+TABLES = (*SCHEMAS, verdicts.TEXT)
+#: The files :func:`write_report` and :func:`write_scorecard` write in ``results/``.
+REPORT_FILE = "reproducibility.csv"
+SCORECARD_FILE = "replica_scorecard.csv"
+#: Columns of ``results/reproducibility.csv`` (and of ``results/replica_scorecard.csv``, which adds two).
+REPORT_COLUMNS = ["table", "key", "statistic", "source", "published", "ours", "difference", "ratio", "tolerance",
+                  "criterion", "verdict", "grade", "reason", "feasible", "limit", "label", "decimals", "chapter",
+                  "anchor"]
 
 #: The paper's tables, in order, with the names the book gives them.
 TABLE_TITLES = {
@@ -56,6 +65,7 @@ TABLE_TITLES = {
     "table4": "Table 4: outflow by hukou origin",
     "table5": "Table 5: mobility models",
     "table6": "Table 6: hazard of entering agriculture",
+    "text": "Numbers in the text and notes",
 }
 
 #: Colours of the sources in figures (Okabe-Ito: safe for colour-blind readers).
@@ -64,14 +74,8 @@ SOURCE_COLOURS = {"published_tables": "#0072B2", "replica": "#E69F00", "lhsccc":
 #: Short names of the sources for column headers.
 SOURCE_SHORT = {"published_tables": "published tables", "replica": "replica", "lhsccc": "real file"}
 
-#: Colours of the report's verdicts in tables (the first three as in every chapter).
-VERDICT_COLOURS = {
-    "reproduced": "#d9f0d3",
-    "within 1 SE": "#fee8b0",
-    "differs": "#f4c7c3",
-    "not reproduced from this source": "#e6e6e6",
-    "cannot be reproduced": "#f2f2f2",
-}
+#: Colours of the report's verdicts in tables (by grade, as in every chapter: :data:`hukoumob.book.verdicts.COLOURS`).
+VERDICT_COLOURS = verdicts.COLOURS
 
 # Where each table is reproduced from each source: (chapter file stem, section anchor).
 _RECORDS_CHAPTERS = {
@@ -90,7 +94,7 @@ CHAPTERS: dict[tuple[str, str], tuple[str, str]] = {
     ("table5", "published_tables"): ("05_mobility_models", "comparison-with-the-published-table-5"),
     **{(t, s): where for t, where in _RECORDS_CHAPTERS.items() for s in ("replica", "lhsccc")},
 }
-#: Sections that explain a known reason for a difference.
+#: Sections that explain a known reason for a difference (keys of :data:`hukoumob.book.verdicts.REASONS`).
 EXPLAINED = {
     "errata": ("04_mobility_tables", "comparison-with-the-published-tables"),
     "weight_scale": ("05_mobility_models", "why-the-log-likelihoods-differ"),
@@ -112,11 +116,14 @@ LIMITS = {
     "model3c": ("needs records", "needs individual schooling, which varies within the cells of a table"),
     "histories": ("needs records", "needs each man's work history (person-years)"),
     "us_data": ("U.S. data", "the U.S. 1962 column is Blau and Duncan's, not the Chinese survey's"),
+    "text_records": ("needs records", "computed from individual records, not from the printed tables"),
+    "text_none": ("not derivable", "derivable from neither the tables nor the records (a date, the sample "
+                  "design, another study's number; data/published/text_numbers.csv says which)"),
 }
 
 
-def feasibility(table: str, key: dict[str, str], source: str) -> tuple[str, str] | None:
-    """Whether ``source`` can reproduce one published number: ``None`` if it can, else ``(kind, limit)``.
+def feasibility(table: str, key: dict[str, str], source: str, computable_from: str = "") -> tuple[str, str] | None:
+    """Whether ``source`` can reproduce one printed number: ``None`` if it can, else ``(kind, limit)``.
 
     ``kind`` is ``"input"`` (the number is something the source starts from,
     so agreement is a round trip, not a reproduction) or ``"cannot"`` (the
@@ -133,7 +140,15 @@ def feasibility(table: str, key: dict[str, str], source: str) -> tuple[str, str]
       U.S. column of Table 2 is re-derived from Blau and Duncan's published
       correlations, also counted as a published-table source.
     * replica and real file: everything except Table 2's U.S. column.
+    * prose numbers: as ``computable_from`` in ``text_numbers.csv`` says
+      (``tables``, ``records``, both, or ``none``).
     """
+    if table == verdicts.TEXT:
+        able = set(str(computable_from).split(";"))
+        needed = "tables" if source == "published_tables" else "records"
+        if needed in able:
+            return None
+        return "cannot", "text_records" if "records" in able else "text_none"
     if source == "published_tables":
         if table == "table1":
             return "cannot", "records_t1"
@@ -156,130 +171,109 @@ def feasibility(table: str, key: dict[str, str], source: str) -> tuple[str, str]
 
 # --------------------------------------------------------------------------- the report
 def key_string(table: str, row: pd.Series | dict) -> str:
-    """A published number's key as ``col=value;col=value`` (the form of ``errata.csv``)."""
-    return ";".join(f"{k}={row[k]}" for k in SCHEMAS[table].keys)
+    """A printed number's key as ``col=value;col=value`` (the form of ``errata.csv``)."""
+    return ";".join(f"{k}={row[k]}" for k in verdicts.keys_of(table))
 
 
 def _label(table: str, row) -> str:
-    return " · ".join(str(row[k]) for k in SCHEMAS[table].keys)
+    return " · ".join(str(row[k]) for k in verdicts.keys_of(table))
+
+
+def _results_file(table: str, results_dir: Path) -> Path:
+    return results_dir / f"{table}.csv"
 
 
 def _load(table: str, results_dir: Path) -> pd.DataFrame:
-    keys = list(SCHEMAS[table].keys)
-    file = results_dir / f"{table}.csv"
+    """``results/<table>.csv`` as text (``results/text.csv`` for the prose); empty when absent."""
+    keys = verdicts.keys_of(table)
+    file = _results_file(table, results_dir)
     if not file.exists():
         return pd.DataFrame(columns=[*keys, "value", "source"])
-    return pd.read_csv(file, dtype={**{k: str for k in keys}, "value": str, "source": str}, keep_default_na=False,
-                       na_values={"bound": [""]})
+    frame = pd.read_csv(file, dtype=str, keep_default_na=False)
+    if "bound" in frame.columns:
+        frame["bound"] = pd.to_numeric(frame["bound"], errors="coerce")
+    return frame
 
 
-def _text_comparison(table: str, published: pd.DataFrame, reproduced: pd.DataFrame) -> pd.DataFrame:
-    """Compare text-valued numbers (Table 6's footnote letters) by equality.
-
-    The paper prints a letter only where a coefficient is significant, and the
-    chapters write one only where theirs is. So a source that estimated the
-    coefficient (it has its ``est`` row) but wrote no letter reproduces "no
-    letter" (shown as ``n.s.``), which differs from a printed letter.
-    """
+def _with_absent_letters(table: str, rep: pd.DataFrame) -> pd.DataFrame:
+    """Table 6: a source that estimated a coefficient but wrote no footnote letter reproduces "no
+    letter" (``n.s.``): the paper prints a letter only where a coefficient is significant, and the
+    chapters write one only where theirs is."""
+    if table != "table6" or rep.empty:
+        return rep
     keys = list(SCHEMAS[table].keys)
-    rows = []
-    for column, level in [(c, lv) for name, c, lv in TEXT_VALUED if name == table]:
-        pub = published[published[column] == level]
-        for source, rep in reproduced.groupby("source"):
-            have = rep.set_index(keys)["value"]
-            for _, p in pub.iterrows():
-                k = tuple(p[c] for c in keys)
-                est = tuple(p[c] if c != column else "est" for c in keys)
-                if k in have.index:
-                    value = str(have[k])
-                elif est in have.index:
-                    value = "n.s."
-                else:
-                    continue
-                same = value.strip().lower() == str(p["value"]).strip().lower()
-                rows.append({**{c: p[c] for c in keys}, "source": source, "published": p["value"],
-                             "reproduced": value, "difference": np.nan, "bound": np.nan,
-                             "verdict": "reproduced" if same else "differs", "note": ""})
-    return pd.DataFrame(rows, columns=[*keys, "source", "published", "reproduced", "difference", "bound",
-                                       "verdict", "note"])
+    have = set(map(tuple, rep[[*keys, "source"]].to_numpy()))
+    add = []
+    printed = verdicts.printed(table)
+    for r in printed[printed["statistic"] == "sig"].itertuples():
+        for source in rep["source"].unique():
+            if (r.model, r.term, "sig", source) not in have and (r.model, r.term, "est", source) in have:
+                add.append({"model": r.model, "term": r.term, "statistic": "sig", "value": "n.s.", "source": source})
+    return pd.concat([rep, pd.DataFrame(add)], ignore_index=True) if add else rep
 
 
-def _reason(table: str, key: dict[str, str], source: str, verdict: str, note: str) -> tuple[str, str, str]:
-    """Why a number has its verdict: (text, chapter stem, anchor); empty when nothing needs saying."""
+def _reason(table: str, source: str, verdict: str, note: str, kind: str) -> tuple[str, str, str]:
+    """Why a number has its verdict: (text, chapter stem, anchor); the link goes to the section explaining it."""
     chapter, anchor = CHAPTERS.get((table, source), ("", ""))
-    if note:
-        return note, *EXPLAINED["errata"]
-    if verdict in ("reproduced", "within 1 SE"):
-        return "", chapter, anchor
-    if verdict == "not reproduced from this source":
-        return f"no row for this number in results/{table}.csv from this source", chapter, anchor
-    if source == "published_tables" and table == "table5":
-        if key["statistic"] == "se" or key["term"] in ("loglik", "lr_chi2"):
-            return ("the paper's weights add up to more than the number of men: this scales "
-                    "log-likelihoods and SEs, not estimates"), *EXPLAINED["weight_scale"]
-    if source == "published_tables" and table in ("table3", "table4") and key["father_class"] == "total":
-        return "the printed Total column disagrees with the printed father columns", chapter, anchor
-    if source == "replica":
-        return "a calibration miss or sampling noise of the synthetic data", *EXPLAINED["replica"]
-    return "see the chapter", chapter, anchor
+    if verdict == verdicts.NOT_WRITTEN:
+        file = "text.csv" if table == verdicts.TEXT else f"{table}.csv"
+        return f"no row for this number in results/{file} from this source", chapter, anchor
+    if kind in EXPLAINED:
+        chapter, anchor = EXPLAINED[kind]
+    if not note and verdicts.GRADES.get(verdict) == "off":
+        note = "see the chapter"
+    return note, chapter, anchor
 
 
 def build_report(results_dir: Path | str | None = None, sources: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """One row per published number of Tables 1-6 and per source, with its verdict.
+    """One row per printed number (Tables 1-6 and, when transcribed, the prose) and per source, with its verdict.
 
     ``results_dir`` defaults to :func:`hukoumob.inputs.paths.results_dir`. ``sources``
     defaults to the published tables and the replica, plus the real survey
-    file when ``results/`` holds any of its numbers. Columns: ``table``,
-    ``key`` (as in ``errata.csv``), ``label``, ``source``, ``published`` (as
-    printed: a number, or a footnote letter), ``decimals`` (digits printed
-    after the point), ``reproduced``, ``difference``, ``bound``, ``verdict``
-    (one of :data:`REPORT_VERDICTS`), ``feasible`` (``yes``, ``input`` or
-    ``cannot``), ``limit`` (short label of what stops the source),
-    ``reason``, ``chapter`` and ``anchor`` (where the book shows or explains
-    it).
+    file when ``results/`` holds any of its numbers. Columns
+    (:data:`REPORT_COLUMNS`): ``table``, ``key`` (as in ``errata.csv``),
+    ``statistic``, ``source``, ``published`` (as printed: a number, or a
+    footnote letter), ``ours``, ``difference``, ``ratio`` (SEs: ours over
+    printed), ``tolerance`` and ``criterion`` (the bound, calibration
+    tolerance or SE ratio the verdict used), ``verdict`` (one of
+    :data:`REPORT_VERDICTS`), ``grade``, ``reason``, ``feasible`` (``yes``,
+    ``input`` or ``cannot``), ``limit`` (short label of what stops the
+    source), ``label``, ``decimals`` (digits printed after the point),
+    ``chapter`` and ``anchor`` (where the book shows or explains it).
     """
     folder = Path(results_dir) if results_dir is not None else paths.results_dir()
-    loaded = {t: _load(t, folder) for t in SCHEMAS}
+    loaded = {t: _load(t, folder) for t in TABLES}
     if sources is None:
         present = set().union(*(set(f["source"]) for f in loaded.values()))
         sources = tuple(s for s in SOURCES if s != "lhsccc" or s in present)
-    frames = []
-    for table, schema in SCHEMAS.items():
-        keys = list(schema.keys)
-        printed = load_published(table, corrected=False)
+    rows = []
+    for table in TABLES:
+        keys = verdicts.keys_of(table)
+        printed = verdicts.printed(table)
+        if printed.empty:
+            continue
         rep = loaded[table]
-        rep = rep[rep["source"].isin(sources)]
-        text = pd.Series(False, index=rep.index)
-        for name, column, level in TEXT_VALUED:
-            if name == table:
-                text |= rep[column] == level
-        numeric = rep[~text].copy()
-        if "bound" in numeric.columns:
-            numeric["bound"] = pd.to_numeric(numeric["bound"], errors="coerce")
-        numeric["value"] = pd.to_numeric(numeric["value"], errors="coerce")
-        numeric = numeric.dropna(subset=["value"])
-        parts = [compare(table, numeric) if len(numeric) else None, _text_comparison(table, printed, rep)]
-        parts = [f for f in parts if f is not None and len(f)]
-        found = pd.concat(parts, ignore_index=True).set_index([*keys, "source"]) if parts else None
-        for _, row in printed.iterrows():
-            key = {k: row[k] for k in keys}
+        rep = _with_absent_letters(table, rep[rep["source"].isin(sources)])
+        judged = verdicts.judge(table, rep)
+        at = {(*(str(r[k]) for k in keys), r["source"]): r for r in judged.to_dict("records")}
+        for p in printed.to_dict("records"):
+            key = {k: str(p[k]) for k in keys}
             for source in sources:
-                out = {"table": table, "key": key_string(table, key), "label": _label(table, key),
-                       "source": source, "published": row["value"], "decimals": row["decimals"],
-                       "reproduced": np.nan, "difference": np.nan, "bound": np.nan, "note": ""}
-                idx = (*key.values(), source)
-                hit = found is not None and idx in found.index
-                if hit:
-                    got = found.loc[idx]
-                    out.update(reproduced=got["reproduced"], difference=got["difference"], bound=got["bound"],
-                               verdict=got["verdict"], note=got["note"])
-                limit = feasibility(table, key, source)
+                got = at.get((*key.values(), source))
+                out = {"table": table, "key": key_string(table, key), "statistic": p["statistic"],
+                       "source": source, "published": p["value"], "ours": np.nan, "difference": np.nan,
+                       "ratio": np.nan, "tolerance": np.nan, "criterion": "", "label": _label(table, key),
+                       "decimals": p["decimals"]}
+                if got is not None:
+                    out.update(ours=got["reproduced"], difference=got["difference"], ratio=got["ratio"],
+                               tolerance=got["tolerance"], criterion=got["criterion"])
+                limit = feasibility(table, key, source, p.get("computable_from", ""))
                 out["feasible"] = "yes" if limit is None else limit[0]
                 out["limit"] = "" if limit is None else LIMITS[limit[1]][0]
                 if limit is not None:
-                    out["verdict"] = "cannot be reproduced"
+                    out["verdict"] = verdicts.CANNOT
                     why = LIMITS[limit[1]][1]
-                    if hit:
+                    if got is not None:
                         why += f" (round trip: {got['verdict']})" if limit[0] == "input" else \
                             f" (computed anyway: {got['verdict']})"
                     chapter, anchor = CHAPTERS.get((table, source), ("", ""))
@@ -287,20 +281,108 @@ def build_report(results_dir: Path | str | None = None, sources: tuple[str, ...]
                         chapter, anchor = EXPLAINED["model3b"]
                     out.update(reason=why, chapter=chapter, anchor=anchor)
                 else:
-                    if not hit:
-                        out["verdict"] = "not reproduced from this source"
-                    reason, chapter, anchor = _reason(table, key, source, out["verdict"], out["note"])
+                    out["verdict"] = got["verdict"] if got is not None else verdicts.NOT_WRITTEN
+                    note, kind = (got["note"], got["reason_kind"]) if got is not None else ("", "")
+                    reason, chapter, anchor = _reason(table, source, out["verdict"], note, kind)
                     out.update(reason=reason, chapter=chapter, anchor=anchor)
-                frames.append(out)
-    report = pd.DataFrame(frames).drop(columns="note")
+                rows.append(out)
+    report = pd.DataFrame(rows)
+    report["grade"] = verdicts.grade(report["verdict"])
     report["verdict"] = pd.Categorical(report["verdict"], categories=list(REPORT_VERDICTS))
-    return report[["table", "key", "label", "source", "published", "decimals", "reproduced", "difference",
-                   "bound", "verdict", "feasible", "limit", "reason", "chapter", "anchor"]]
+    return report[REPORT_COLUMNS]
+
+
+def write_report(report: pd.DataFrame | None = None, results_dir: Path | str | None = None) -> Path:
+    """Save the report (:func:`build_report` of ``results_dir`` unless given) as ``results/reproducibility.csv``."""
+    folder = Path(results_dir) if results_dir is not None else paths.results_dir()
+    report = build_report(folder) if report is None else report
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / REPORT_FILE
+    _to_csv(report, file)
+    return file
+
+
+def _to_csv(frame: pd.DataFrame, file: Path) -> None:
+    """Write with floats in their shortest round-trip form, so equal numbers give equal bytes."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(lambda v: v if isinstance(v, str) else
+                                    ("" if v is None or pd.isna(v) else repr(float(v)) if isinstance(v, float)
+                                     else str(v)))
+    out.to_csv(file, index=False)
+
+
+def load_report(results_dir: Path | str | None = None) -> pd.DataFrame:
+    """Read ``results/reproducibility.csv`` back: the frame every count of the report page comes from."""
+    folder = Path(results_dir) if results_dir is not None else paths.results_dir()
+    file = folder / REPORT_FILE
+    if not file.exists():
+        raise FileNotFoundError(f"{file}: no report yet (hukoumob.book.report.write_report writes it)")
+    frame = pd.read_csv(file, dtype={c: str for c in ("table", "key", "statistic", "source", "published", "criterion",
+                                                      "verdict", "grade", "reason", "feasible", "limit", "label",
+                                                      "chapter", "anchor")}, keep_default_na=False,
+                        na_values={c: [""] for c in ("ours", "difference", "ratio", "tolerance")})
+    for col in ("published", "ours"):
+        frame[col] = [_maybe_number(v) for v in frame[col]]
+    frame["verdict"] = pd.Categorical(frame["verdict"], categories=list(REPORT_VERDICTS))
+    return frame
+
+
+def _maybe_number(v):
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    return v
+
+
+def scorecard_frame(card: pd.DataFrame) -> pd.DataFrame:
+    """The replica's scorecard (:func:`hukoumob.replica.scorecard.scorecard`) judged by the report's policy.
+
+    One row per calibration target, in the columns of the report plus
+    ``criterion_key`` (a key of :data:`hukoumob.replica.targets.GOALS`) and
+    ``hit`` (the scorecard's own count): the verdict is
+    ``on calibration target`` exactly where ``hit`` is true.
+    """
+    parts = []
+    for table, rows in card.groupby("table", sort=False):
+        if verdicts.printed(table).empty:  # the prose numbers, when data/published/text_numbers.csv is absent
+            continue
+        keys = verdicts.keys_of(table)
+        parsed = pd.DataFrame([parse_key(k) for k in rows["key"]], index=rows.index)
+        rep = parsed[keys].assign(value=rows["replica"].to_numpy(), source="replica")
+        judged = verdicts.judge(table, rep)
+        judged.index = [key_string(table, r) for r in judged.to_dict("records")]
+        judged = judged.reindex(rows["key"].to_numpy())
+        judged.index = rows.index
+        parts.append(pd.DataFrame({
+            "table": table, "key": rows["key"], "statistic": rows["statistic"], "source": "replica",
+            "published": judged["published"], "ours": judged["reproduced"], "difference": judged["difference"],
+            "ratio": judged["ratio"], "tolerance": judged["tolerance"], "criterion": judged["criterion"],
+            "verdict": judged["verdict"], "grade": verdicts.grade(judged["verdict"]), "reason": judged["note"],
+            "criterion_key": rows["criterion"], "hit": rows["hit"],
+        }))
+    out = pd.concat(parts).sort_index()
+    bad = out[(out["verdict"] == verdicts.ON_TARGET) != out["hit"].astype(bool)]
+    if len(bad):
+        raise AssertionError(f"scorecard hits and verdicts disagree for {len(bad)} numbers, e.g. {bad.iloc[0].to_dict()}")
+    return out.reset_index(drop=True)
+
+
+def write_scorecard(card: pd.DataFrame, results_dir: Path | str | None = None) -> Path:
+    """Save :func:`scorecard_frame` of ``card`` as ``results/replica_scorecard.csv``."""
+    folder = Path(results_dir) if results_dir is not None else paths.results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / SCORECARD_FILE
+    _to_csv(scorecard_frame(card), file)
+    return file
 
 
 def missing_numbers(report: pd.DataFrame) -> pd.DataFrame:
-    """Published numbers (table, key) with no row in ``report``: empty when the report is complete."""
-    rows = [(t, key_string(t, r)) for t in SCHEMAS for _, r in load_published(t, corrected=False).iterrows()]
+    """Printed numbers (table, key) with no row in ``report``: empty when the report is complete."""
+    rows = [(t, key_string(t, r)) for t in TABLES for r in verdicts.printed(t).to_dict("records")]
     every = pd.DataFrame(rows, columns=["table", "key"])
     have = report.set_index(["table", "key"]).index
     return every[~every.set_index(["table", "key"]).index.isin(have)].reset_index(drop=True)
@@ -310,68 +392,84 @@ def extra_numbers(results_dir: Path | str | None = None) -> pd.DataFrame:
     """Reproduced numbers the paper does not print (a "-" or nothing), counted per table and source."""
     folder = Path(results_dir) if results_dir is not None else paths.results_dir()
     counts = []
-    for table, schema in SCHEMAS.items():
+    for table in TABLES:
         rep = _load(table, folder)
         if rep.empty:
             continue
-        keys = list(schema.keys)
-        printed = load_published(table, corrected=False).set_index(keys).index
-        extra = ~rep.set_index(keys).index.isin(printed)
+        keys = verdicts.keys_of(table)
+        printed = verdicts.printed(table)
+        idx = pd.MultiIndex.from_frame(printed[keys].astype(str)) if len(keys) > 1 else \
+            pd.Index(printed[keys[0]].astype(str))
+        mine = pd.MultiIndex.from_frame(rep[keys]) if len(keys) > 1 else pd.Index(rep[keys[0]])
+        extra = ~mine.isin(idx)
         for source, n in rep[extra].groupby("source").size().items():
             counts.append({"table": table, "source": source, "extra": int(n)})
     return pd.DataFrame(counts, columns=["table", "source", "extra"])
 
 
 # --------------------------------------------------------------------------- summaries
+def _table_name(t: str) -> str:
+    return t.replace("table", "Table ") if t in SCHEMAS else ("Text" if t == verdicts.TEXT else t)
+
+
 def verdict_counts(report: pd.DataFrame) -> pd.DataFrame:
     """Counts of each verdict per table and source (rows ``Table 1``/source short name), one column per verdict."""
-    counts = report.groupby(["table", "source"], observed=True)["verdict"].value_counts().unstack(fill_value=0)
-    counts = counts.reindex(columns=list(REPORT_VERDICTS), fill_value=0)
+    counts = report.groupby(["table", "source"], observed=True, sort=False)["verdict"].value_counts()
+    counts = counts.unstack(fill_value=0)
+    counts = counts.reindex(columns=[v for v in REPORT_VERDICTS if v in set(report["verdict"].astype(str))],
+                            fill_value=0)
+    order = {t: i for i, t in enumerate(TABLES)}
+    counts = counts.loc[sorted(counts.index, key=lambda ts: (order.get(ts[0], 99), SOURCES.index(ts[1])))]
     counts["published numbers"] = counts.sum(axis=1)
     counts.columns.name = None
     counts.index = pd.MultiIndex.from_tuples(
-        [(t.replace("table", "Table "), SOURCE_SHORT.get(s, s)) for t, s in counts.index], names=["table", "source"])
+        [(_table_name(t), SOURCE_SHORT.get(s, s)) for t, s in counts.index], names=["table", "source"])
     return counts
 
 
 COVERAGE_COLUMNS = (
     "published numbers",
     "reproduced from the published tables",
-    "published tables: within 1 SE",
+    "published tables: close",
     "published tables: differs",
     "inputs of the published-table rebuild",
     "need records: on the replica",
     "need records: not yet computed",
+    "not derivable",
 )
 
 
 def coverage(report: pd.DataFrame) -> pd.DataFrame:
-    """Per table (rows ``Table 1`` ... and ``all tables``), each published number counted once by what reproduces it.
+    """Per table (rows ``Table 1`` ... ``Text`` and ``all``), each printed number counted once by what reproduces it.
 
     The columns after ``published numbers`` (:data:`COVERAGE_COLUMNS`) add up to it.
 
-    The published tables come first: a number they reproduce (by verdict),
-    or one that is an input of their rebuild. A number they cannot give needs
-    individual records: it is either on the synthetic replica (any verdict)
-    or not yet computed by any chapter.
+    The published tables come first: a number they reproduce (by the grade of
+    its verdict: agrees, close, off), or one that is an input of their
+    rebuild. A number they cannot give needs individual records: it is
+    either on the synthetic replica (any verdict) or not yet computed by any
+    chapter; a prose number derivable from neither is "not derivable".
     """
     tab = report[report["source"] == "published_tables"].set_index(["table", "key"])
     rep = report[report["source"] == "replica"].set_index(["table", "key"])
-    on_replica = rep["reproduced"].notna().reindex(tab.index, fill_value=False)
+    on_replica = rep["ours"].notna().reindex(tab.index, fill_value=False)
     cat = pd.Series("need records: not yet computed", index=tab.index)
     cat[on_replica] = "need records: on the replica"
     cat[tab["feasible"] == "input"] = "inputs of the published-table rebuild"
+    not_derivable = tab["limit"] == LIMITS["text_none"][0]
+    cat[not_derivable] = "not derivable"
     feasible = tab["feasible"] == "yes"
-    cat[feasible & (tab["verdict"] == "reproduced")] = "reproduced from the published tables"
-    cat[feasible & (tab["verdict"] == "within 1 SE")] = "published tables: within 1 SE"
-    cat[feasible & (tab["verdict"] == "differs")] = "published tables: differs"
-    cat[feasible & (tab["verdict"] == "not reproduced from this source") & ~on_replica] = \
-        "need records: not yet computed"
+    grade = tab["grade"]
+    cat[feasible & (grade == "agrees")] = "reproduced from the published tables"
+    cat[feasible & (grade == "close")] = "published tables: close"
+    cat[feasible & (grade == "off")] = "published tables: differs"
+    cat[feasible & (grade == "missing") & ~on_replica] = "need records: not yet computed"
     counts = cat.groupby(level="table").value_counts().unstack(fill_value=0)
     counts["published numbers"] = counts.sum(axis=1)
-    counts = counts.reindex(columns=list(COVERAGE_COLUMNS), fill_value=0).reindex(list(SCHEMAS), fill_value=0)
-    counts.loc["all tables"] = counts.sum()
-    counts.index = [t.replace("table", "Table ") if t in SCHEMAS else t for t in counts.index]
+    present = [t for t in TABLES if t in counts.index]
+    counts = counts.reindex(columns=list(COVERAGE_COLUMNS), fill_value=0).reindex(present, fill_value=0)
+    counts.loc["all"] = counts.sum()
+    counts.index = [_table_name(t) for t in counts.index]
     counts.index.name = None
     counts.columns.name = None
     return counts
@@ -424,7 +522,7 @@ def display_frame(report: pd.DataFrame) -> pd.DataFrame:
         "source": report["source"].map(SOURCE_LABELS),
         "published": [v if isinstance(v, str) else f"{v:,.{d}f}" for v, d in
                       zip(report["published"], report["decimals"])],
-        "reproduced": [_fmt(v, d) for v, d in zip(report["reproduced"], report["decimals"])],
+        "ours": [_fmt(v, d) for v, d in zip(report["ours"], report["decimals"])],
         "difference": [_fmt(v, d) for v, d in zip(report["difference"], report["decimals"])],
         "verdict": report["verdict"].astype(str),
         "why / where": [
@@ -447,16 +545,17 @@ def style_report(report: pd.DataFrame, caption: str | None = None):
     shown = shown.drop(columns=constant)
 
     tinted = [c for c in ("verdict",) if c in shown.columns]
-    styler = shown.style.map(lambda v: f"background-color: {VERDICT_COLOURS[v]}", subset=tinted)
+    styler = shown.style.map(verdicts.style_cell, subset=tinted)
     styler = _column_widths(styler.hide(axis="index"), shown.columns)
     return styler.set_caption(caption) if caption else styler
 
 
 _COUNT_TINTS = {
     **VERDICT_COLOURS,
-    "reproduced from the published tables": VERDICT_COLOURS["reproduced"],
-    "published tables: within 1 SE": VERDICT_COLOURS["within 1 SE"],
-    "published tables: differs": VERDICT_COLOURS["differs"],
+    "reproduced from the published tables": verdicts.GRADE_COLOURS["agrees"],
+    "published tables: close": verdicts.GRADE_COLOURS["close"],
+    "published tables: differs": verdicts.GRADE_COLOURS["off"],
+    "need records: on the replica": verdicts.GRADE_COLOURS["neutral"],
 }
 
 
@@ -496,12 +595,12 @@ def wide_frame(report: pd.DataFrame) -> pd.DataFrame:
     that is not reproduced and could have been, with a link to the chapter.
     """
     rows = report.copy()
-    rows["shown"] = [_fmt(v, d) for v, d in zip(rows["reproduced"], rows["decimals"])]
+    rows["shown"] = [_fmt(v, d) for v, d in zip(rows["ours"], rows["decimals"])]
     rows["judged"] = [
         f"cannot: {limit}" if v == "cannot be reproduced" else _SHORT_VERDICT.get(v, v)
         for v, limit in zip(rows["verdict"].astype(str), rows["limit"])
     ]
-    needs_reason = rows["verdict"].isin(["within 1 SE", "differs", "not reproduced from this source"])
+    needs_reason = rows["grade"].isin(["close", "off", "neutral", "missing"])
     rows["why"] = [
         f"{SOURCE_SHORT[s]}: {html.escape(r, quote=False)} {chapter_link(c, a, '(see chapter)')}".strip()
         if flag and r else ""
@@ -532,7 +631,7 @@ def style_wide(report: pd.DataFrame, caption: str | None = None):
     """
     shown = wide_frame(report)
     for source, part in report.groupby("source", sort=False):
-        if len(part) and (part["verdict"] == "cannot be reproduced").all() and part["reproduced"].isna().all():
+        if len(part) and (part["verdict"] == "cannot be reproduced").all() and part["ours"].isna().all():
             shown = shown.drop(columns=[SOURCE_SHORT[source]], level=0)
             why = "; ".join(sorted(set(part["limit"])))
             caption = (caption or "") + f" (the {SOURCE_SHORT[source]} cannot give any of these numbers: {why})"
@@ -541,7 +640,7 @@ def style_wide(report: pd.DataFrame, caption: str | None = None):
     def tint(v: str) -> str:
         full = "cannot be reproduced" if v.startswith("cannot") else \
             {"not reproduced": "not reproduced from this source"}.get(v, v)
-        return f"background-color: {VERDICT_COLOURS.get(full, '#ffffff')}"
+        return verdicts.style_cell(full)
 
     styler = _column_widths(shown.style.map(tint, subset=verdict_cols).hide(axis="index"), shown.columns)
     return styler.set_caption(caption) if caption else styler
@@ -563,7 +662,10 @@ def _column_widths(styler, columns):
 
 
 # --------------------------------------------------------------------------- figure
-_MARKERS = {"reproduced": "o", "within 1 SE": "s", "differs": "X", "cannot be reproduced": "."}
+#: Marker of each grade of verdict in the figure.
+_MARKERS = {"agrees": "o", "close": "s", "off": "X", "neutral": "D", "cannot": "."}
+_GRADE_LABELS = {"agrees": "reproduced / on calibration target", "close": "within 1 SE / SE within 30%",
+                 "off": "differs / off target", "neutral": "not a calibration target"}
 
 
 def _symlog_ticks(lo: float, hi: float) -> list[float]:
@@ -584,10 +686,10 @@ def plot_report(report: pd.DataFrame, title: str, ncols: int = 2) -> plt.Figure:
     orders of magnitude (Ns, birth years, log-likelihoods) use
     symmetric-log axes, linear between -1 and 1.
     """
-    points = report[(report["feasible"] == "yes") & report["reproduced"].notna()].copy()
+    points = report[(report["feasible"] == "yes") & report["ours"].notna()].copy()
     points = points[points["published"].map(lambda v: isinstance(v, (int, float, np.floating)))]
     points["x"] = points["published"].astype(float)
-    points["y"] = pd.to_numeric(points["reproduced"], errors="coerce")
+    points["y"] = pd.to_numeric(points["ours"], errors="coerce")
     points = points.dropna(subset=["y"])
     tables = list(SCHEMAS)
     nrows = int(np.ceil(len(tables) / ncols))
@@ -619,10 +721,10 @@ def plot_report(report: pd.DataFrame, title: str, ncols: int = 2) -> plt.Figure:
         ax.plot(line, line, color="0.6", lw=1, zorder=1)
         for source, group in sub.groupby("source"):
             on_top = source == "published_tables"  # the genuine reproductions are drawn over the replica
-            for verdict, part in group.groupby("verdict", observed=True):
-                ax.scatter(part["x"], part["y"], s=(40 if verdict == "differs" else 24) * (1.4 if on_top else 1),
-                           marker=_MARKERS.get(str(verdict), "o"), color=SOURCE_COLOURS[source],
-                           edgecolor="black" if verdict == "differs" else "none", linewidth=0.5,
+            for grade, part in group.groupby("grade"):
+                ax.scatter(part["x"], part["y"], s=(40 if grade == "off" else 24) * (1.4 if on_top else 1),
+                           marker=_MARKERS.get(str(grade), "o"), color=SOURCE_COLOURS[source],
+                           edgecolor="black" if grade == "off" else "none", linewidth=0.5,
                            alpha=0.9 if on_top else 0.6, zorder=4 if on_top else 3)
         ax.set_xlim(lo_lim, hi_lim)
         ax.set_ylim(lo_lim, hi_lim)
@@ -631,8 +733,8 @@ def plot_report(report: pd.DataFrame, title: str, ncols: int = 2) -> plt.Figure:
         ax.set_visible(False)
     handles = [plt.Line2D([], [], marker="o", ls="", color=SOURCE_COLOURS[s], label=SOURCE_LABELS[s])
                for s in SOURCE_COLOURS if s in set(points["source"])]
-    handles += [plt.Line2D([], [], marker=_MARKERS[v], ls="", color="0.4", markeredgecolor="black"
-                           if v == "differs" else "none", label=v) for v in VERDICTS]
+    handles += [plt.Line2D([], [], marker=_MARKERS[g], ls="", color="0.4", markeredgecolor="black"
+                           if g == "off" else "none", label=label) for g, label in _GRADE_LABELS.items()]
     handles.append(plt.Line2D([], [], color="0.6", lw=1, label="published = reproduced"))
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 0.0),
                fontsize=10)

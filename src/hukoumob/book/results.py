@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 import pandas as pd
 
+from hukoumob.book import verdicts
 from hukoumob.inputs import paths
-from hukoumob.inputs.published import load_published
-from hukoumob.inputs.schema import RESULT_SCHEMAS, SCHEMAS, SOURCES
+from hukoumob.inputs.schema import RESULT_SCHEMAS, SOURCES
 
-#: Verdicts of :func:`compare`, from best to worst.
-VERDICTS = ("reproduced", "within 1 SE", "differs")
+#: Verdicts of :func:`compare`, from best to worst (:mod:`hukoumob.book.verdicts`).
+VERDICTS = verdicts.VERDICTS
 SOURCE_LABELS = {
     "published_tables": "re-estimated from the published tables",
     "replica": "estimated on the synthetic replica",
@@ -61,16 +60,41 @@ def write_results(frame: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
     schema = RESULT_SCHEMAS[table]
     new = frame[[*schema.columns, *(["bound"] if "bound" in frame.columns else [])]].copy()
     new["source"] = source
+    for col in ("value", "bound"):
+        if col in new.columns:
+            new[col] = new[col].map(_as_text)
     out_dir = paths.results_dir()
     out_dir.mkdir(parents=True, exist_ok=True)
     file = out_dir / f"{table}.csv"
     keys = [*schema.keys, "source"]
     if file.exists():
-        old = pd.read_csv(file, dtype={k: str for k in keys})
+        # read back as text: numbers written earlier keep their exact digits whatever runs after
+        old = pd.read_csv(file, dtype=str, keep_default_na=False)
         old = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
-        new = pd.concat([old, new], ignore_index=True)
-    new.to_csv(file, index=False)
+        new = pd.concat([old, new], ignore_index=True).fillna("")
+    canonical_order(new, table).to_csv(file, index=False)
     return new[new["source"] == source]
+
+
+def _as_text(value) -> str:
+    """A value as written to ``results/``: the shortest text that reads back as the same float."""
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return ""
+    return repr(float(value))
+
+
+def canonical_order(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Rows in one order whatever order the chapters ran in: by source, then each key in the
+    order of the results contract (:data:`hukoumob.inputs.schema.RESULT_SCHEMAS`)."""
+    schema = RESULT_SCHEMAS[table]
+    sort = pd.DataFrame({"source": frame["source"].map({s: i for i, s in enumerate(SOURCES)})}, index=frame.index)
+    for key in schema.keys:
+        order = {v: i for i, v in enumerate(schema.allowed.get(key, ()))}
+        sort[key] = frame[key].map(order).fillna(len(order)).astype(int)
+        sort[key + "_text"] = frame[key].astype(str)
+    return frame.loc[sort.sort_values(list(sort.columns), kind="stable").index].reset_index(drop=True)
 
 
 def load_results(table: str, source: str | None = None) -> pd.DataFrame:
@@ -79,97 +103,66 @@ def load_results(table: str, source: str | None = None) -> pd.DataFrame:
     if not file.exists():
         raise FileNotFoundError(f"{file}: no reproduced numbers yet (run the chapter that writes {table})")
     keys = RESULT_SCHEMAS[table].keys
-    frame = pd.read_csv(file, dtype={k: str for k in keys})
+    frame = pd.read_csv(file, dtype={k: str for k in keys}, float_precision="round_trip")
     return frame if source is None else frame[frame["source"] == source]
 
 
-def _printed_se(published: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
-    """The published standard error belonging to each ``est``/``b`` row, where one is printed."""
-    if "statistic" not in keys:
-        return pd.Series(np.nan, index=published.index)
-    other = [k for k in keys if k != "statistic"]
-    se = published[published["statistic"] == "se"].set_index(other)["value"]
-    idx = published.set_index(other).index
-    matched = se.reindex(idx).to_numpy(dtype=float)
-    is_est = published["statistic"].isin(["est", "b"]).to_numpy()
-    return pd.Series(np.where(is_est, matched, np.nan), index=published.index)
-
-
 def compare(table: str, reproduced: pd.DataFrame) -> pd.DataFrame:
-    """Join reproduced with published numbers of ``table`` and judge each difference.
+    """Join reproduced with published numbers of ``table`` and judge each by the book's verdict policy.
 
     ``reproduced`` has the table's key columns, ``value`` and ``source``, and
     may carry a ``bound``: the largest difference that rounding of the printed
-    inputs can explain. Without one, the bound is half a unit of the printed
-    number's last digit. Verdicts: ``reproduced`` (within the bound),
-    ``within 1 SE`` (within one published standard error, where the paper
-    prints one) and ``differs``. The published value is the number *as
-    printed*; a misprint listed in ``errata.csv`` keeps its verdict and gets a
-    ``note``. Published numbers with no reproduction are left out.
+    inputs can explain (without one, half a unit of the printed number's last
+    digit). The verdicts are :func:`hukoumob.book.verdicts.judge`'s: for the
+    published tables and the real file ``reproduced`` / ``within 1 SE`` /
+    ``SE within 30%`` / ``differs``; for the synthetic replica ``on
+    calibration target`` / ``within 1 SE`` / ``off target`` / ``not a
+    calibration target``. The published value is the number *as printed*; a
+    misprint listed in ``errata.csv`` says so in ``note``. Published numbers
+    with no reproduction are left out. Columns: the keys, ``source``,
+    ``published``, ``reproduced``, ``difference``, ``ratio`` (SEs),
+    ``tolerance``, ``criterion``, ``verdict``, ``note``.
     """
-    keys = list(SCHEMAS[table].keys)
-    pub = load_published(table, corrected=False)
-    pub["erratum"] = load_published(table)["erratum"].to_numpy()
-    pub = pub[pub["value"].map(lambda v: isinstance(v, (int, float)))].copy()
-    pub["published_se"] = _printed_se(pub, SCHEMAS[table].keys)
-    rep = reproduced.copy()
-    if "bound" not in rep.columns:
-        rep["bound"] = np.nan
-    merged = pub.merge(rep[[*keys, "value", "source", "bound"]], on=keys, suffixes=("_published", "_reproduced"))
-    merged = merged.rename(columns={"value_published": "published", "value_reproduced": "reproduced"})
-    merged["published"] = merged["published"].astype(float)
-    merged["reproduced"] = merged["reproduced"].astype(float)
-    merged["difference"] = merged["reproduced"] - merged["published"]
-    half_unit = merged["decimals"].map(lambda d: 0.5 * 10.0 ** (-d))
-    merged["bound"] = merged["bound"].fillna(half_unit)
-    gap = merged["difference"].abs()
-    merged["verdict"] = np.select(
-        [gap <= merged["bound"] + 1e-9, gap <= merged["published_se"]],
-        VERDICTS[:2],
-        default=VERDICTS[2],
-    )
-    merged["note"] = np.where(merged["erratum"], "misprint in the paper (data/published/errata.csv)", "")
-    cols = [*keys, "source", "published", "reproduced", "difference", "bound", "verdict", "note"]
-    return merged[cols]
+    judged = verdicts.judge(table, reproduced)
+    return judged.drop(columns=["reason_kind"])
 
 
 def summarize(comparison: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
-    """Count verdicts: one row per group of ``by`` (default: source), one column per verdict."""
+    """Count verdicts: one row per group of ``by`` (default: source), one column per verdict that occurs."""
     by = by or ["source"]
     counts = comparison.groupby([*by, "verdict"]).size().unstack(fill_value=0)
-    counts = counts.reindex(columns=list(VERDICTS), fill_value=0)
+    counts = counts[[v for v in VERDICTS if v in counts.columns]]
+    counts.columns.name = None
     counts["compared"] = counts.sum(axis=1)
     return counts
 
 
 def style_summary(summary: pd.DataFrame, caption: str | None = None):
-    """A Styler of :func:`summarize`'s counts, each verdict column tinted with its colour."""
+    """A Styler of :func:`summarize`'s counts, each verdict column tinted with its verdict's colour."""
     styler = summary.style
     for verdict in VERDICTS:
-        styler = styler.map(
-            lambda v, c=_COLOURS[verdict]: f"background-color: {c}; color: {_INK}" if v else "", subset=[verdict]
-        )
+        if verdict in summary.columns:
+            styler = styler.map(lambda v, c=verdict: verdicts.style_cell(c) if v else "", subset=[verdict])
     return styler.set_caption(caption) if caption else styler
-
-
-_COLOURS = {"reproduced": "#d9f0d3", "within 1 SE": "#fee8b0", "differs": "#f4c7c3"}
-#: Text colour on the tinted cells, so that they stay legible in the theme's dark mode too.
-_INK = "#1a1a1a"
 
 
 def style_comparison(comparison: pd.DataFrame, caption: str | None = None, decimals: int = 3):
     """A pandas Styler of :func:`compare`'s output: rows coloured by verdict, numbers rounded."""
     shown = comparison.reset_index(drop=True)
-    constant = [c for c in shown.columns if c != "verdict" and shown[c].nunique() == 1 and len(shown) > 1]
+    constant = [c for c in shown.columns if c != "verdict" and shown[c].nunique(dropna=False) == 1 and len(shown) > 1]
     if constant and caption:
-        caption += " (" + ", ".join(f"{c}: {shown[c].iloc[0]}" for c in constant if shown[c].iloc[0] != "") + ")"
+        caption += " (" + ", ".join(f"{c}: {shown[c].iloc[0]}" for c in constant
+                                    if shown[c].iloc[0] != "" and pd.notna(shown[c].iloc[0])) + ")"
     shown = shown.drop(columns=constant)
-    num = [c for c in ("published", "reproduced", "difference", "bound") if c in shown.columns]
+    num = [c for c in ("published", "reproduced", "difference", "ratio", "tolerance") if c in shown.columns]
 
     def colour(row: pd.Series) -> list[str]:
-        return [f"background-color: {_COLOURS[row['verdict']]}; color: {_INK}"] * len(row)
+        return [verdicts.style_cell(row["verdict"])] * len(row)
 
-    styler = shown.style.apply(colour, axis=1).format({c: f"{{:.{decimals}f}}" for c in num}).hide(axis="index")
+    def fmt(v):
+        return v if isinstance(v, str) else ("" if pd.isna(v) else f"{v:.{decimals}f}")
+
+    styler = shown.style.apply(colour, axis=1).format({c: fmt for c in num}).hide(axis="index")
     styler = styler.set_properties(subset=num, **{"text-align": "right"}).set_table_styles(
         {c: [{"selector": "th", "props": "text-align: right"}] for c in num}, overwrite=False
     )

@@ -15,7 +15,7 @@ from hukoumob.inputs.paths import REFERENCE
 from hukoumob.inputs.schema import CLASSES
 
 #: The collapse of the nine EGP classes of the reference file to the paper's
-#: six (DESIGN.md; paper, "Data and Variables"): I+II, III, IVa+IVb, V/VI,
+#: six (ARCHITECTURE.md; paper, "Data and Variables"): I+II, III, IVa+IVb, V/VI,
 #: VIIa, IVc+VIIb (farm).
 EGP9_TO_6: dict[str, str] = {
     "I": "I_II",

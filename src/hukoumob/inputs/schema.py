@@ -1,4 +1,4 @@
-"""The results contract of DESIGN.md: key columns and allowed key values per table.
+"""The results contract (ARCHITECTURE.md, "Results contract"): key columns and allowed key values per table.
 
 Every published table in ``data/published/<table>.csv`` and every reproduced
 table in ``results/<table>.csv`` is tidy and long: one row per printed number,

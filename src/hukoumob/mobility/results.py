@@ -56,7 +56,7 @@ conventions the paper used: its LR chi2 matches the ``"uniform"`` null, its
 standard errors match ``scores="fixed"``, and its log-likelihoods are ours
 scaled up by the ratio of its weight total to the weighted N of Tables 3-4
 (weights summing to about 1.6 per cent more than the number of men; see
-DESIGN.md).
+ARCHITECTURE.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Stage 6 of the replica: the son's class in 1996, drawn from the Table 5 model and held to Tables 3-4.
 
 Within each cell (origin group g, father's class v) the men's classes are a
-draw from the model of equation 4 (DESIGN.md, Table 5)::
+draw from the model of equation 4 (ARCHITECTURE.md, Table 5)::
 
     P(Y = q | x, t, v) ∝ exp( a_q + phi_q [ sum_k b_k x_k + (mu_0 + sum_t mu_t t) phi_v ] + delta 1[q = v] + lambda_gvq )
 

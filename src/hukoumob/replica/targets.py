@@ -20,7 +20,7 @@ import pandas as pd
 
 from hukoumob.tables import table3_4
 from hukoumob.inputs.published import load_published
-from hukoumob.inputs.schema import CLASSES
+from hukoumob.inputs.schema import CLASSES, SCHEMAS
 
 GROUPS = ("U", "C", "X")
 RESIDENCES = ("rural", "urban")
@@ -28,6 +28,104 @@ RESIDENCES = ("rural", "urban")
 CONTINUOUS = ("current_isei", "first_isei", "educ", "father_isei", "father_educ", "birth_year")
 #: Table 1 variables that are proportions (by residence).
 DICHOTOMOUS = ("hukou14_rural", "party_member", "father_party_member14")
+
+# --------------------------------------------------------------------------- calibration tolerances
+# How close the replica was built to come to each printed number (issue 5 of the project). The
+# calibration (:mod:`hukoumob.replica.calibrate`), the scorecard (:mod:`hukoumob.replica.scorecard`)
+# and the book's verdict policy (:mod:`hukoumob.book.verdicts`) all read them from here.
+
+#: Table 1: absolute tolerance per statistic (the paper's rounding, Ns exact).
+TABLE1_TOLERANCE = {"mean": 0.1, "sd": 0.2, "proportion": 0.01, "weighted_n": 0.5, "unweighted_n": 0.0}
+#: Tables 3-4: outflow percentages within half a point ...
+OUTFLOW_TOLERANCE = 0.5
+#: ... in father columns with at least this weighted N (smaller columns are no calibration target).
+OUTFLOW_MIN_WEIGHTED_N = 50
+#: Tables 2, 5, 6: coefficients within this many published SEs.
+ESTIMATE_TOLERANCE_SE = 1.0
+#: Tables 2, 5, 6: SEs within this share of the published SE (a ratio, never an absolute difference).
+SE_RATIO_TOLERANCE = 0.3
+#: Table 2: R-squared, absolute.
+R2_TOLERANCE = 0.02
+#: Table 6's person-years (the N of its title; text number ``t6_person_years``), relative.
+PERSON_YEARS_TOLERANCE = 0.02
+#: Share of each criterion's numbers that must be on target (the replica's acceptance goals).
+GOALS = {"table1": 1.0, "tables3_4": 1.0, "unweighted_n": 1.0, "within_1se": 0.9, "r2": 1.0,
+         "person_years": 1.0, "se_within_30pct": 0.8}
+#: What each criterion means, in words (column ``criterion`` of the scorecard and the report).
+CRITERIA = {
+    "table1": "Table 1 within rounding",
+    "unweighted_n": "unweighted N exact",
+    "tables3_4": f"within {OUTFLOW_TOLERANCE} points (column N >= {OUTFLOW_MIN_WEIGHTED_N})",
+    "within_1se": "within 1 published SE",
+    "se_within_30pct": f"SE within {SE_RATIO_TOLERANCE:.0%} of the published SE",
+    "r2": f"R2 within {R2_TOLERANCE}",
+    "person_years": f"person-years within {PERSON_YEARS_TOLERANCE:.0%}",
+}
+
+
+def calibration_targets(table: str, published: pd.DataFrame) -> pd.DataFrame:
+    """The calibration target of each printed number of ``table`` (``"text"`` for the prose numbers).
+
+    ``published`` holds the printed rows (the table's keys and ``value``, as
+    :func:`hukoumob.inputs.published.load_published` gives them with
+    ``corrected=False``, or ``data/published/text_numbers.csv`` for
+    ``"text"``). Returns, on the same index: ``criterion`` (a key of
+    :data:`GOALS`, ``""`` when the replica was not built to the number),
+    ``target`` (the value the replica was built to: the corrected one where
+    ``errata.csv`` lists a misprint), ``tolerance`` (absolute, in the
+    number's unit; for ``se_within_30pct`` the ratio tolerance) and ``ratio``
+    (True where the SE is judged by its ratio to the target).
+    """
+    out = pd.DataFrame({"criterion": "", "target": np.nan, "tolerance": np.nan, "ratio": False},
+                       index=published.index)
+    if table == "text":
+        py = published["id"] == "t6_person_years"
+        goal = pd.to_numeric(published.loc[py, "value"], errors="coerce")
+        out.loc[py, ["criterion", "target", "tolerance"]] = \
+            pd.DataFrame({"criterion": "person_years", "target": goal, "tolerance": PERSON_YEARS_TOLERANCE * goal})
+        return out
+    keys = list(SCHEMAS[table].keys)
+    corrected = load_published(table)
+    target = corrected.set_index(keys)["value"].reindex(pd.MultiIndex.from_frame(published[keys]))
+    target = pd.to_numeric(pd.Series(target.to_numpy(), index=published.index), errors="coerce")
+    if table == "table1":
+        tol = published["statistic"].map(TABLE1_TOLERANCE)
+        out["criterion"] = np.where(published["statistic"] == "unweighted_n", "unweighted_n", "table1")
+        out["tolerance"] = tol
+    elif table in ("table3", "table4"):
+        n = corrected[corrected["kind"] == "weighted_n"].set_index(["panel", "father_class"])["value"].astype(float)
+        col_n = pd.Series([n.get((p, f), 0.0) for p, f in zip(published["panel"], published["father_class"])],
+                          index=published.index)
+        hit = (published["kind"] == "pct") & published["son_class"].isin(CLASSES) & (col_n >= OUTFLOW_MIN_WEIGHTED_N)
+        out.loc[hit, "criterion"] = "tables3_4"
+        out.loc[hit, "tolerance"] = OUTFLOW_TOLERANCE
+    elif table in ("table2", "table5", "table6"):
+        rows = published if table != "table2" else published[published["model"] != "us1962"]
+        est = "b" if table == "table2" else "est"
+        other = [k for k in keys if k != "statistic"]
+        se = corrected[corrected["statistic"] == "se"].set_index(other)["value"].astype(float)
+        idx = pd.MultiIndex.from_frame(rows[other])
+        printed_se = pd.Series(se.reindex(idx).to_numpy(), index=rows.index)
+        is_est = (rows["statistic"] == est) & printed_se.notna()
+        out.loc[is_est[is_est].index, "criterion"] = "within_1se"
+        out.loc[is_est[is_est].index, "tolerance"] = ESTIMATE_TOLERANCE_SE * printed_se[is_est]
+        is_se = rows["statistic"] == "se"
+        # an SE is a target only where its estimate is (Table 2's R2 rows have none)
+        out.loc[is_se[is_se].index, ["criterion", "tolerance", "ratio"]] = ["se_within_30pct", SE_RATIO_TOLERANCE, True]
+        if table == "table2":
+            r2 = rows["statistic"] == "r2"
+            out.loc[r2[r2].index, ["criterion", "tolerance"]] = ["r2", R2_TOLERANCE]
+    out.loc[out["criterion"] != "", "target"] = target[out["criterion"] != ""]
+    return out
+
+
+def on_target(ours, target, tolerance, ratio) -> np.ndarray:
+    """Whether each number is within its calibration tolerance (absolute, or as a ratio to the target)."""
+    ours, target, tolerance = (np.asarray(v, dtype=float) for v in (ours, target, tolerance))
+    ratio = np.asarray(ratio, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(ratio, np.abs(ours / target - 1.0), np.abs(ours - target))
+    return np.nan_to_num(gap, nan=np.inf) <= np.nan_to_num(tolerance, nan=-1.0) + 1e-9
 
 
 def table1_targets() -> dict:
