@@ -295,7 +295,7 @@ def fit_paths(params: dict, classes: pd.Series, verbose: bool = True, max_nfev: 
     if verbose:
         r = sol.fun[: len(goal)]
         print(f"  paths: {calls[0]} evaluations, {time.perf_counter() - start:.1f} s, "
-              f"max |z| = {np.max(np.abs(r)):.2f}, within 1 SE: {np.mean(np.abs(r) <= 1):.0%}", flush=True)
+              f"max |z| = {np.max(np.abs(r)):.2f}, within 1 SE: {np.mean(np.abs(r) <= targets.ESTIMATE_TOLERANCE_SE):.0%}", flush=True)
     del base
     return p
 
@@ -404,8 +404,8 @@ def fit_hazard(params: dict, iters: int = 12, damp: float = 0.7, verbose: bool =
             rows.append(jac / se[:, None] * wt[:, None])
             rhs.append((pub - beta) / se * wt)
         z_all = np.concatenate(z_all)
-        hits = int(np.sum(np.abs(z_all) <= 1))
-        py_ok = abs(n_py / goal - 1) <= 0.02
+        hits = int(np.sum(np.abs(z_all) <= targets.ESTIMATE_TOLERANCE_SE))  # the scorecard's tolerances
+        py_ok = abs(n_py / goal - 1) <= targets.PERSON_YEARS_TOLERANCE
         score = (hits + (5 if py_ok else 0), -float(np.sum(np.minimum(z_all**2, 25))))
         if best is None or score > best[0]:
             best = (score, {k: float(v) for k, v in theta.items()})
