@@ -73,8 +73,9 @@ HTML = paths.ROOT / "_build" / "html"
 STAGING = paths.ROOT / "_build" / "staging"
 RUN_STAMP = "run.json"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-#: Files of ``results/`` that the back matter writes itself (the reproducibility report).
-WRITTEN_BY_BACK_MATTER = {"reproducibility.csv"}
+#: Files of ``results/`` that a chapter reading ``results/`` writes itself (the reproducibility report),
+#: left out of that chapter's own hash (the chapters that read them after it still hash them).
+WRITTEN_BY_BACK_MATTER = {"90_reproducibility": {"reproducibility.csv"}}
 
 
 class ChapterError(RuntimeError):
@@ -203,7 +204,7 @@ def chapter_digest(chapter: Chapter, shared: str) -> str:
     h.update(json.dumps(chapter.params, sort_keys=True, default=str).encode())
     if chapter.reads_results:
         for f in sorted(paths.results_dir().glob("*.csv")):
-            if f.name not in WRITTEN_BY_BACK_MATTER:  # its own output must not change its hash
+            if f.name not in WRITTEN_BY_BACK_MATTER.get(chapter.name, ()):  # its own output must not change its hash
                 h.update(f.name.encode() + f.read_bytes())
     return h.hexdigest()
 

@@ -4,7 +4,7 @@ The introduction states how many of the paper's printed numbers (tables and
 text) are genuine reproductions from the published tables, how many only the
 synthetic replica (or the real file) gives, and how many nothing reproduces,
 with the reason. Those counts are computed here, from the file the
-reproducibility step writes, under the contract of ``DESIGN.md``: one row
+reproducibility step writes, under the contract of ``ARCHITECTURE.md``: one row
 per printed number and source, with columns ``table`` (``table1`` ..
 ``table6`` or ``text``), the number's key columns, ``published``, ``ours``,
 ``difference``, ``tolerance``, ``verdict``, ``reason`` and ``source``.
@@ -40,15 +40,18 @@ import pandas as pd
 
 from ..inputs import paths
 
-#: Columns of ``results/reproducibility.csv`` that are not part of a number's key.
-VALUE_COLUMNS = ("published", "ours", "difference", "tolerance", "verdict", "reason", "source")
+#: Columns of ``results/reproducibility.csv`` that are not part of a number's key (the contract's, then
+#: those :func:`hukoumob.book.report.build_report` adds per source: SE ratio, what the tolerance is, the
+#: verdict's grade, feasibility and the link to the chapter).
+CONTRACT_COLUMNS = ("published", "ours", "difference", "tolerance", "verdict", "reason", "source")
+VALUE_COLUMNS = (*CONTRACT_COLUMNS, "ratio", "criterion", "grade", "feasible", "limit", "chapter", "anchor")
 #: The claims, best first.
 CLAIMS = ("reproduced", "published tables, beyond rounding", "input (round trip)", "records only",
           "cannot be reproduced")
 #: Verdicts that mean "estimated, within what the source can promise".
 REPRODUCED = {"reproduced"}
 #: Verdicts of a published-table estimate that is further off than rounding.
-BEYOND_ROUNDING = {"within 1 SE", "differs"}
+BEYOND_ROUNDING = {"within 1 SE", "SE within 30%", "differs"}
 #: Verdicts that mean the source gave no estimate of its own (whatever value the row shows).
 NOT_GIVEN = {"not reproduced from this source", "cannot be reproduced", "not reproducible", "cannot"}
 #: Words that mark a published-table row as an input of the rebuild (in its verdict or reason).
@@ -69,7 +72,7 @@ def load_reproducibility(file: Path | None = None) -> pd.DataFrame:
             "paper's chapters (build the whole book: `make book`)"
         )
     frame = pd.read_csv(file, dtype=str, keep_default_na=False)
-    missing = [c for c in ("table", *VALUE_COLUMNS) if c not in frame.columns]
+    missing = [c for c in ("table", *CONTRACT_COLUMNS) if c not in frame.columns]
     if missing:
         raise ValueError(f"{file} lacks the column(s) {missing} of the results contract")
     return frame

@@ -36,8 +36,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hukoumob.inputs.published import load_published, printed_decimals
-from hukoumob.inputs import paths
+from hukoumob.inputs import text_numbers as tn
+from hukoumob.inputs.published import load_published
 from hukoumob.inputs.schema import SCHEMAS
 from hukoumob.replica import targets
 
@@ -97,7 +97,7 @@ JUDGED = ["source", "published", "reproduced", "difference", "ratio", "tolerance
 # --------------------------------------------------------------------------- the printed numbers
 def text_numbers_path():
     """``data/published/text_numbers.csv``: the numbers printed in the paper's prose and notes."""
-    return paths.PUBLISHED / "text_numbers.csv"
+    return tn.text_numbers_path()
 
 
 def keys_of(table: str) -> list[str]:
@@ -113,13 +113,9 @@ def printed(table: str) -> pd.DataFrame:
         if not file.exists():
             return pd.DataFrame(columns=["id", "value", "decimals", "erratum", "statistic", "qualifier",
                                          "computable_from"])
-        frame = pd.read_csv(file, dtype=str, keep_default_na=False)
-        frame["decimals"] = frame["value"].map(printed_decimals)
-        frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+        frame = tn.load_text_numbers(file)
         frame["erratum"] = False
-        frame["statistic"] = frame.get("unit", "")
-        if "qualifier" not in frame.columns:
-            frame["qualifier"] = ""
+        frame["statistic"] = frame["unit"]
         return frame
     frame = load_published(table, corrected=False)
     frame["erratum"] = load_published(table)["erratum"].to_numpy()
