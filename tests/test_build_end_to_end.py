@@ -54,6 +54,24 @@ def test_chapters_write_results_that_match_the_contract(built):
         assert (frame["source"] == "published_tables").sum() > 40
 
 
+def test_report_and_replica_scorecard_agree_row_for_row(built):
+    """results/reproducibility.csv (from what the chapters wrote) and results/replica_scorecard.csv (the
+    replica's scorecard, computed from the men) give every calibration target the same numbers and verdict."""
+    repo, *_ = built
+    rep = pd.read_csv(repo / "results" / "reproducibility.csv", dtype=str, keep_default_na=False)
+    card = pd.read_csv(repo / "results" / "replica_scorecard.csv", dtype=str, keep_default_na=False)
+    rep = rep[rep["source"] == "replica"].set_index(["table", "key"])
+    card = card.set_index(["table", "key"])
+    if not (repo / "results" / "text.csv").exists():  # no chapter writes the text numbers (yet)
+        card = card.drop(index="text", level="table", errors="ignore")
+    assert len(card) > 300 and card.index.isin(rep.index).all()
+    both = card.join(rep, rsuffix="_report")
+    for col in ("published", "ours", "difference", "tolerance", "criterion", "verdict", "grade"):
+        differ = both[both[col] != both[f"{col}_report"]]
+        assert differ.empty, f"{col} differs for {len(differ)} numbers, e.g. {differ.index[0]}"
+    assert ((both["verdict"] == "on calibration target") == (both["hit"] == "True")).all()
+
+
 def test_unchanged_rebuild_reexecutes_nothing(built):
     _, _, _, second = built
     assert second.returncode == 0, second.stderr
