@@ -49,7 +49,6 @@ def table5_replica(men: pd.DataFrame, design_se: bool = True) -> pd.DataFrame:
     :func:`hukoumob.tables.table5.from_records.table5_from_records` (the same fits and SEs as
     the chapter), with design-based SEs (whole-file design, the model's men a domain, scores
     held fixed) if ``design_se``, else model-based ones with the scores held fixed (the paper's)."""
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return from_records.table5_from_records(men, se="design" if design_se else "model").rows
