@@ -23,6 +23,7 @@ def test_numpy_and_pandas_scalars_are_formatted_as_plain_numbers(glued):
     assert glue.glue_value("k", pd.Series([3]).sum()) == "3"
     assert glue.glue_value("x", np.array(0.5)) == "0.500"
     assert glue.glue_value("label", "synthetic replica") == "synthetic replica"
+    assert glue.glue_number("pct", np.float64(19.46), ".0f", suffix="%") == "19%"
     assert glued["b"] == ("7.22", False)  # glued as text, never displayed in place
     assert all(isinstance(v, str) for v, _ in glued.values())
 
