@@ -479,3 +479,12 @@ def letters_agreement(rows: pd.DataFrame) -> float:
     ).merge(rows[rows["statistic"] == "sig"][["model", "term", "value"]].rename(columns={"value": "ours"}), how="left")
     letters = letters[letters["model"].isin(rows["model"].unique())].fillna("")
     return float((letters["published"] == letters["ours"]).mean())
+
+
+def example_records_table(py: pd.DataFrame) -> pd.DataFrame:
+    """A person-year file's columns of Table 6's covariates that change over one man's years, readably named
+    (for :func:`example_history`)."""
+    cols = {"year": "year", "labor_market_experience": "experience", "educ_junior_hs": "junior high",
+            "educ_senior_hs": "senior high", "party_member": "party member", "hukou_change": "hukou change",
+            "event": "event"}
+    return py[list(cols)].rename(columns=cols)
