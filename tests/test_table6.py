@@ -131,9 +131,37 @@ def test_separation_is_detected_not_fitted():
         m.update(educ_level="college", year_college=1980, farm_entry_year=np.nan, son_class="I_II")
     pyo = build(*men)
     fits = table6.fit_models(pyo, ["model2"])
-    assert isinstance(fits["model2"], pd.DataFrame)
-    assert list(fits["model2"]["term"]) == ["educ_college"]
+    assert isinstance(fits, table6.Table6Fits) and "model2" not in fits and len(fits) == 0
+    assert fits.separated_models() == ["model2"]
+    assert list(fits.separated["term"]) == ["educ_college"]
+    assert list(fits.separated["reason"]) == ["no event in the cell"]
     assert table6.table6_rows(fits).empty
+
+
+def test_separation_the_cells_miss_is_reported_with_the_covariates():
+    """Complete separation by a continuous covariate (father's schooling) has no empty
+    dummy cell; the logit's SeparationError names it and the model is reported, not fitted."""
+    classes = ["I_II", "III", "IVab", "V_VI", "VIIa"]
+    men = [man(i, stratum=i % 4, psu=i % 12, father_educ=i % 12, father_class=classes[i % 5],
+               father_party_member14=i % 2, farm_entry_year=1990 if i % 12 >= 6 else np.nan,
+               son_class="farm" if i % 12 >= 6 else "V_VI")
+           for i in range(60)]
+    pyo = build(*men)
+    assert table6.separation(pyo.data, table6.MODEL_TERMS["model1"]).empty
+    fits = table6.fit_models(pyo, ["model1"])
+    assert "model1" not in fits
+    rep = fits.separated
+    assert "father_educ" in list(rep["term"]) and set(rep["model"]) == {"model1"}
+    assert rep["reason"].str.contains("separation found by the logit").all()
+
+
+def test_fit_models_returns_results_only():
+    from hukoumob.survey import SurveyResult
+
+    fits = table6.fit_models(table6.build_person_years(load_records().men))
+    assert all(isinstance(r, SurveyResult) for r in fits.values())
+    assert set(fits) | set(fits.separated_models()) == set(table6.MODEL_TERMS)
+    assert list(fits.separated.columns) == table6.SEPARATED_COLUMNS
 
 
 def test_separation_among_hukou_stayers_is_detected_in_model4():
@@ -224,8 +252,8 @@ def oracle(tmp_path_factory):
 @pytest.mark.parametrize("model", list(table6.MODEL_TERMS))
 def test_table6_logit_matches_r_svyglm(oracle, model):
     fits, r_all = oracle
+    assert model in fits, fits.separated
     fit = fits[model]
-    assert not isinstance(fit, pd.DataFrame), fit
     r = r_all[r_all["model"] == model].set_index("term")
     ours = pd.DataFrame({"est": fit.estimates, "se": fit.se})
     assert set(r.index) == set(ours.index)

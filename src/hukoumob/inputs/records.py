@@ -37,11 +37,10 @@ import pandas as pd
 
 from hukoumob.inputs import paths
 from hukoumob.inputs.classes import EGP10_TO_6
-from hukoumob.inputs.schema import CLASSES
+from hukoumob.inputs.schema import CLASSES, SURVEY_YEAR
 from hukoumob.inputs.sources import DataSource, resolve_source
 
 MAPPING_FILE = paths.DATA / "lhsccc_variables.yml"  # the shipped mapping (placeholders); see paths.lhsccc_mapping
-SURVEY_YEAR = 1996
 AGE_RANGE = (20, 69)
 #: ``sample`` codes of the village leaders in the archive's file (dropped; see the module docstring).
 LEADER_CODES = (3,)

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 #: The six-category EGP classes of the paper, from the top of its tables down.
 CLASSES: tuple[str, ...] = ("I_II", "III", "IVab", "V_VI", "VIIa", "farm")
 
+#: The year of the survey (Life Histories and Social Change in Contemporary China, 1996): the
+#: sample's reference year, the last year at risk of Table 6 and the end of every history.
+#: The one constant for it; ``inputs.records``, ``replica`` and ``tables.table6`` import it.
+SURVEY_YEAR: int = 1996
+
 #: Where a reproduced number came from (the ``source`` column of ``results/``).
 SOURCES: tuple[str, ...] = ("published_tables", "replica", "lhsccc")
 

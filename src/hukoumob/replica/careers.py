@@ -20,12 +20,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hukoumob.inputs.schema import SURVEY_YEAR
+
 from .origins import psu_effect
 from .schooling import LEVEL_YEARS
 from .targets import RESIDENCES
 from .transforms import exact_share, match_moments_int, stage_inputs, wstd
 
-LAST_YEAR = 1996
 
 
 def draw_careers(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.DataFrame:
@@ -49,12 +50,12 @@ def draw_careers(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.Dat
     previous_years = np.select([level == "college", np.isin(level, ["senior_hs", "vocational"])], [12, 9], default=educ)
     school_years = np.where(adult, previous_years, educ)
     entry = birth + np.maximum(7 + school_years, 15) + delay
-    entry = np.minimum(entry, LAST_YEAR)
+    entry = np.minimum(entry, SURVEY_YEAR)
     out["labor_force_entry_year"] = entry.astype(int)
     last_level = {"college": "year_college", "senior_hs": "year_senior_hs", "vocational": "year_vocational"}
     for lev, col in last_level.items():
         sel = adult & (level == lev)
-        out.loc[sel, col] = np.minimum(entry[sel] + adult_lag[sel], LAST_YEAR)
+        out.loc[sel, col] = np.minimum(entry[sel] + adult_lag[sel], SURVEY_YEAR)
     out["adult_education"] = adult.astype(int)
 
     q = p["paths"]
@@ -70,21 +71,21 @@ def draw_careers(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.Dat
     out["first_isei"] = fj.astype(int)
 
     out["hukou_change"] = x.astype(int)
-    out["hukou_change_year"] = np.where(x == 1, np.minimum(np.maximum(birth + 15, entry + hk_lag), LAST_YEAR), np.nan)
+    out["hukou_change_year"] = np.where(x == 1, np.minimum(np.maximum(birth + 15, entry + hk_lag), SURVEY_YEAR), np.nan)
 
     party = np.zeros(n, dtype=int)
     t1p = p["table1"]["party_member"]
     for s in RESIDENCES:
         i = sample == s
         score = (c["party_on_educ"] * wstd(educ[i], w[i]) + c["party_on_father"] * out["father_party_member14"].to_numpy()[i]
-                 + c["party_changer"] * x[i] + c["party_on_age"] * wstd(LAST_YEAR - birth[i], w[i])
+                 + c["party_changer"] * x[i] + c["party_on_age"] * wstd(SURVEY_YEAR - birth[i], w[i])
                  + party_psu[i] + party_noise[i])
         party[i] = exact_share(score, w[i], t1p[s]["proportion"])
     out["party_member"] = party
     start = np.where(c.get("party_before_entry", False), birth + 18, np.maximum(entry, birth + 18))
-    start = np.minimum(start, LAST_YEAR)
+    start = np.minimum(start, SURVEY_YEAR)
     skew = c.get("party_join_skew", 1.0)  # > 1: joins drawn earlier in the career (u ** skew)
-    out["party_join_year"] = np.where(party == 1, np.floor(start + join_u**skew * (LAST_YEAR - start + 1)).clip(max=LAST_YEAR), np.nan)
+    out["party_join_year"] = np.where(party == 1, np.floor(start + join_u**skew * (SURVEY_YEAR - start + 1)).clip(max=SURVEY_YEAR), np.nan)
     # drawn last, so that the draws above do not depend on it
     out["hazard_frailty"] = psu_effect(out["psu"].to_numpy(), p["cluster_sd"].get("hazard", 0.0), rng)
     return out

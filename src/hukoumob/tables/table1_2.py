@@ -64,7 +64,7 @@ import pandas as pd
 
 from hukoumob.tables import us1962
 from hukoumob.inputs.published import load_published
-from hukoumob.survey import SurveyDesign, SurveyResult, compare_se, svy_ols
+from hukoumob.survey import DEFAULT_LONELY_PSU, SurveyDesign, SurveyResult, compare_se, svy_ols
 
 #: The outcome of every Table 2 model.
 OUTCOME = "current_isei"
@@ -203,7 +203,7 @@ def with_urban_hukou14(men: pd.DataFrame) -> pd.DataFrame:
     return men.assign(urban_hukou14=1.0 - men["hukou14_rural"].astype(float))
 
 
-def survey_design(men: pd.DataFrame, *, lonely_psu: str = "fail") -> SurveyDesign:
+def survey_design(men: pd.DataFrame, *, lonely_psu: str = DEFAULT_LONELY_PSU) -> SurveyDesign:
     """The sample design of the men's records: strata, PSUs (villages, neighbourhoods) and weights.
 
     Table 2, note a: PSUs are villages and neighbourhood committees, nested
@@ -362,7 +362,7 @@ def fit_table2(
     split: str = "residence",
     *,
     beta_sds: str = "sample",
-    lonely_psu: str = "fail",
+    lonely_psu: str = DEFAULT_LONELY_PSU,
     df_method: str = "design",
 ) -> Table2Fit:
     """Fit Table 2's Models 1 (urban, rural, total) and 2 (total) with design-based SEs.
@@ -410,7 +410,7 @@ def table2_rows(
     *,
     beta_sds: str = "sample",
     p_values: str = "printed",
-    lonely_psu: str = "fail",
+    lonely_psu: str = DEFAULT_LONELY_PSU,
     df_method: str = "design",
 ) -> pd.DataFrame:
     """Table 2's Chinese columns in the results form (``model, sample, term, statistic, value``).
@@ -481,7 +481,7 @@ def format_table2(rows: pd.DataFrame, us_rows: pd.DataFrame | None = None) -> pd
     return out
 
 
-def se_comparison(men: pd.DataFrame, *, lonely_psu: str = "fail") -> pd.DataFrame:
+def se_comparison(men: pd.DataFrame, *, lonely_psu: str = DEFAULT_LONELY_PSU) -> pd.DataFrame:
     """Design vs cluster-robust vs plain SEs for Table 2's Model 1, total sample (the SE aside).
 
     :func:`hukoumob.survey.compare_se`: linearised design SEs (strata and

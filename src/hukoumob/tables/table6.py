@@ -31,12 +31,16 @@ footnote letters of :func:`sig_letter`), :func:`predicted_hazard` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from statsmodels.duration.survfunc import SurvfuncRight
 
-LAST_YEAR = 1996
+from hukoumob.inputs.schema import SURVEY_YEAR
+from hukoumob.survey import DEFAULT_LONELY_PSU, SeparationError, SurveyDesign, SurveyResult, svy_logit
+
 FATHER_TERMS = ["father_III", "father_IVab", "father_V_VI", "father_VIIa", "father_educ", "father_party_member"]
 EDUC_TERMS = ["educ_junior_hs", "educ_senior_hs", "educ_vocational", "educ_college"]
 INTERACTIONS = ["junior_hs_x_hukou_change", "senior_hs_x_hukou_change", "vocational_x_hukou_change"]
@@ -67,7 +71,7 @@ def person_years(men: pd.DataFrame, end: pd.Series | np.ndarray | None = None) -
     pop = men[at_risk(men)]
     entry = pop["labor_force_entry_year"].to_numpy(int)
     farm = pop["farm_entry_year"].to_numpy(float)
-    last = np.where(np.isfinite(farm), np.minimum(farm, LAST_YEAR), LAST_YEAR) if end is None else np.asarray(end)[at_risk(men).to_numpy()]
+    last = np.where(np.isfinite(farm), np.minimum(farm, SURVEY_YEAR), SURVEY_YEAR) if end is None else np.asarray(end)[at_risk(men).to_numpy()]
     last = np.maximum(last, entry).astype(int)
     spells = last - entry + 1
     row = np.repeat(np.arange(len(pop)), spells)
@@ -110,15 +114,15 @@ def fit_table6(py: pd.DataFrame, models=("model1", "model2", "model3", "model4")
     with ``est`` and ``se``; a model that cannot be estimated (perfect
     separation: some covariate level without any event) gets NaN rows.
     """
-    from hukoumob.survey import SurveyDesign, svy_logit
-
-    design = SurveyDesign.from_frame(py, strata="stratum", psu="psu", weights="weight", lonely_psu="adjust")
+    design = SurveyDesign.from_frame(py, strata="stratum", psu="psu", weights="weight",
+                                     lonely_psu=DEFAULT_LONELY_PSU)
     rows = []
     for m in models:
         try:
             res = svy_logit(py, "event", MODEL_TERMS[m], design)
-        except (ValueError, np.linalg.LinAlgError):
-            # separation (a covariate level with no event): no finite estimates; report NaN
+        except ValueError:
+            # separation (SeparationError: a covariate level with no event) or no convergence:
+            # no finite estimates; report NaN
             rows += [(m, t, st, np.nan) for t in [*MODEL_TERMS[m], "constant"] for st in ("est", "se")]
             continue
         est, se = res.estimates, np.sqrt(np.diag(res.vcov.to_numpy()))
@@ -173,7 +177,7 @@ LEVELS = ("primary", "junior_hs", "senior_hs", "vocational", "college")
 def _naive_spell(df: pd.DataFrame) -> np.ndarray:
     """Years from entry to the first of event / exit / 1996, inclusive (0 if negative, NaN without entry)."""
     entry = pd.to_numeric(df["labor_force_entry_year"], errors="coerce").to_numpy(float)
-    last = np.full(len(df), float(LAST_YEAR))
+    last = np.full(len(df), float(SURVEY_YEAR))
     farm = pd.to_numeric(df["farm_entry_year"], errors="coerce").to_numpy(float)
     last = np.where(np.isfinite(farm), np.minimum(last, farm), last)
     if "labor_force_exit_year" in df.columns:
@@ -261,7 +265,7 @@ def build_person_years(men: pd.DataFrame, early_event: str = "drop") -> PersonYe
     end = None
     if "labor_force_exit_year" in clean.columns:
         farm = clean["farm_entry_year"].to_numpy(float)
-        last = np.where(np.isfinite(farm), np.minimum(farm, LAST_YEAR), LAST_YEAR)
+        last = np.where(np.isfinite(farm), np.minimum(farm, SURVEY_YEAR), SURVEY_YEAR)
         ex = pd.to_numeric(clean["labor_force_exit_year"], errors="coerce").to_numpy(float)
         end = np.where(np.isfinite(ex), np.minimum(last, ex), last)
     py = person_years(clean, end=end)
@@ -309,32 +313,67 @@ def _domain_frame(pyobj: PersonYears) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, domain
 
 
-def fit_models(pyobj: PersonYears, models=tuple(MODEL_TERMS), lonely_psu: str = "adjust") -> dict:
+@dataclass(frozen=True, eq=False)
+class Table6Fits(Mapping):
+    """The fitted Table 6 models: a mapping model -> :class:`hukoumob.survey.SurveyResult`
+    holding only the models that could be estimated, and ``separated``, the report
+    of those that could not.
+
+    ``separated`` has one row per model and covariate that separates:
+    ``model``, ``term``, ``person_years`` and ``events`` (of the cell; for a
+    separation found only by the logit, of the whole file) and ``reason``.
+    """
+
+    fits: dict
+    separated: pd.DataFrame
+
+    def __getitem__(self, model: str) -> SurveyResult:
+        return self.fits[model]
+
+    def __iter__(self):
+        return iter(self.fits)
+
+    def __len__(self) -> int:
+        return len(self.fits)
+
+    def separated_models(self) -> list[str]:
+        """Models that could not be estimated, in the order asked for."""
+        return list(dict.fromkeys(self.separated["model"]))
+
+
+SEPARATED_COLUMNS = ["model", "term", "person_years", "events", "reason"]
+
+
+def fit_models(pyobj: PersonYears, models=tuple(MODEL_TERMS), lonely_psu: str = DEFAULT_LONELY_PSU) -> Table6Fits:
     """The four weighted logits of Table 6 with design-based SEs (Allison 1982's
     discrete-time hazard; strata and PSUs of the whole sample, the population
     as a domain).
 
-    Returns model -> :class:`hukoumob.survey.SurveyResult` (p-values from a t
-    distribution with the design df, Stata ``svy: logit``), or, when the model
-    has no finite estimates, a DataFrame saying why (the :func:`separation`
-    table, or the fitting error for a separation it does not detect).
+    Returns a :class:`Table6Fits`: model -> :class:`hukoumob.survey.SurveyResult`
+    (p-values from a t distribution with the design df, Stata ``svy: logit``)
+    for every model with finite estimates; the others are in its
+    ``separated`` report, from the :func:`separation` table of empty cells
+    or, for a separation that table does not show, from the covariates the
+    survey module's :class:`~hukoumob.survey.SeparationError` names.
     """
-    from hukoumob.survey import SurveyDesign, svy_logit
-
     frame, domain = _domain_frame(pyobj)
     design = SurveyDesign.from_frame(frame, strata="stratum", psu="psu", weights="weight", lonely_psu=lonely_psu)
-    out = {}
+    fits, separated = {}, []
+    n_py, n_ev = len(pyobj.data), int(pyobj.data["event"].sum())
     for m in models:
         sep = separation(pyobj.data, MODEL_TERMS[m])
         if len(sep):
-            out[m] = sep
+            reason = np.where(sep["events"] == 0, "no event in the cell", "only events in the cell")
+            separated.append(sep.assign(model=m, reason=reason))
             continue
         try:
-            out[m] = svy_logit(frame, "event", MODEL_TERMS[m], design, domain=domain)
-        except (ValueError, np.linalg.LinAlgError) as err:  # separation not caught above
-            out[m] = pd.DataFrame([{"term": f"(no finite estimate: {err})", "person_years": len(pyobj.data),
-                                    "events": int(pyobj.data["event"].sum())}])
-    return out
+            fits[m] = svy_logit(frame, "event", MODEL_TERMS[m], design, domain=domain)
+        except SeparationError as err:  # separation not caught above
+            separated.append(pd.DataFrame({"model": m, "term": err.terms, "person_years": n_py, "events": n_ev,
+                                           "reason": "separation found by the logit (no finite estimate)"}))
+    report = (pd.concat(separated, ignore_index=True)[SEPARATED_COLUMNS] if separated
+              else pd.DataFrame(columns=SEPARATED_COLUMNS))
+    return Table6Fits(fits, report)
 
 
 def sig_letter(p: float) -> str:
@@ -344,14 +383,12 @@ def sig_letter(p: float) -> str:
     return "b" if p < 0.001 else "c" if p < 0.01 else "d" if p < 0.05 else ""
 
 
-def table6_rows(fits: dict) -> pd.DataFrame:
+def table6_rows(fits: Table6Fits) -> pd.DataFrame:
     """Table 6 long rows (model, term, statistic, value): ``est``, ``se`` and, where
-    p < .05, ``sig`` (the footnote letter, text). Models that could not be
-    estimated (separation) give no rows."""
+    p < .05, ``sig`` (the footnote letter, text), from :func:`fit_models`. Models
+    that could not be estimated (separation) give no rows."""
     rows = []
     for m, res in fits.items():
-        if isinstance(res, pd.DataFrame):
-            continue
         for term, b, s, p in zip(res.estimates.index, res.estimates, res.se, res.p):
             rows += [(m, term, "est", float(b)), (m, term, "se", float(s))]
             letter = sig_letter(float(p))
@@ -407,8 +444,12 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
     """Table 6's population, without a model: weighted Kaplan-Meier cumulative share entering agriculture by labour-market
     experience, by group. ``by="entry_level"``: the educational level at entry
     into the labour force (known when the clock starts; later schooling is
-    not used to group). Columns: group, experience, at_risk (weighted),
-    events (weighted), hazard, cumulative (= 1 - prod(1 - hazard)), n (unweighted at risk)."""
+    not used to group); another column of ``py`` groups each person-year by its
+    own value (a man whose value changes enters the new group's risk set then).
+    Columns: group, experience, at_risk (weighted), events (weighted), hazard,
+    cumulative (= 1 - the Kaplan-Meier survivor function of
+    :class:`statsmodels.duration.survfunc.SurvfuncRight` with the weights as
+    ``freq_weights``), n (unweighted at risk)."""
     d = py.copy()
     lev = np.select([d[f"educ_{l}"] == 1 for l in LEVELS[1:]], LEVELS[1:], default="primary")
     d["level"] = lev
@@ -422,7 +463,22 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
         at_risk=("weight", "sum"), events=("wev", "sum"), n=("weight", "size")).reset_index()
     g = g.rename(columns={"labor_market_experience": "experience"})
     g["hazard"] = g["events"] / g["at_risk"]
-    g["cumulative"] = 1 - g.groupby("group")["hazard"].transform(lambda h: np.cumprod(1 - h))
+    # one spell per man and run of years in one group: at risk from its first year (entry just
+    # before it, as SurvfuncRight's entry is exclusive) to its last, the event in the last year
+    d = d.sort_values(["person", "labor_market_experience"])
+    run = (d["group"] != d.groupby("person")["group"].shift()).cumsum().rename("run")
+    spells = d.groupby(run).agg(group=("group", "first"), start=("labor_market_experience", "min"),
+                                time=("labor_market_experience", "max"), event=("event", "last"),
+                                weight=("weight", "first"))
+    cumulative = pd.Series(0.0, index=g.index)
+    for group, sp in spells.groupby("group"):
+        sf = SurvfuncRight(sp["time"].to_numpy(float), sp["event"].to_numpy(float),
+                           entry=sp["start"].to_numpy(float) - 0.5, freq_weights=sp["weight"].to_numpy(float))
+        rows = g.index[g["group"] == group]
+        k = np.searchsorted(sf.surv_times, g.loc[rows, "experience"].to_numpy(float), side="right")
+        surv = np.r_[1.0, sf.surv_prob][k]
+        cumulative[rows] = 1.0 - surv
+    g["cumulative"] = cumulative
     return g
 
 
@@ -440,20 +496,19 @@ def example_history() -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ shaped for reading
-def separated_models(fits: dict) -> dict:
-    """The models of :func:`fit_models` that could not be fitted (perfect separation): model -> the
-    frame of separating covariates."""
-    return {m: f for m, f in fits.items() if isinstance(f, pd.DataFrame)}
+def separated_models(fits: Table6Fits) -> list[str]:
+    """The models of :func:`fit_models` that could not be fitted (perfect separation)."""
+    return fits.separated_models()
 
 
-def separation_text(fits: dict) -> str:
+def separation_text(fits: Table6Fits) -> str:
     """One line naming each separated model's covariates, with their person-years and events (or "none")."""
     return "; ".join(
         f"{m}: " + ", ".join(f"{r.term} ({r.person_years} person-years, {r.events} events)" for r in f.itertuples())
-        for m, f in separated_models(fits).items()) or "none"
+        for m, f in fits.separated.groupby("model", sort=False)) or "none"
 
 
-def coefficient_table(rows: pd.DataFrame, fits: dict) -> pd.DataFrame:
+def coefficient_table(rows: pd.DataFrame, fits: Table6Fits) -> pd.DataFrame:
     """Table 6 as printed: one column per model, cells ``est<letter> (se)``; "not estimable" for the
     terms of a separated model, blank where a model has no such term."""
     separated = separated_models(fits)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from hukoumob.inputs import text_numbers as tn
-from hukoumob.inputs.schema import SCHEMAS
+from hukoumob.inputs.schema import SCHEMAS, SURVEY_YEAR
 
 #: The transcription's route behind each source of ``results/``.
 ROUTE_OF_SOURCE = {"published_tables": "tables", "replica": "records", "lhsccc": "records"}
@@ -174,7 +174,7 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
     w = men["weight"].to_numpy(float)
     everyone = np.ones(len(men), bool)
     facts = table1_2.segmentation_facts(men)
-    age = 1996 - men["birth_year"].to_numpy(float)
+    age = SURVEY_YEAR - men["birth_year"].to_numpy(float)
     college = (men["educ_level"] == "college").to_numpy()
     in_I_II = (men["son_class"] == "I_II").to_numpy()
     rural_farm = ((men["hukou14_rural"] == 1) & (men["father_class"] == "farm")).to_numpy()
