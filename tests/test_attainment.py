@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from _survey_oracle import SOURCES, reference
 
 from hukoumob.tables import table1_2 as att
 from hukoumob.tables import us1962
@@ -300,46 +298,12 @@ def test_format_tables(men):
 
 
 # --------------------------------------------------------------------------- against R survey
-R_SCRIPT = r"""
-suppressMessages(library(survey))
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], stringsAsFactors = FALSE)
-d$urban_hukou14 <- 1 - d$hukou14_rural
-des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
-out <- list()
-fit <- function(name, design, f) {
-  m <- svyglm(f, design)
-  cf <- coef(m); se <- SE(m); df <- degf(design)
-  p <- 2 * pt(-abs(cf / se), df)
-  out[[length(out) + 1]] <<- data.frame(column = name, term = names(cf), est = sprintf("%.17g", cf),
-                                         se = sprintf("%.17g", se), p = sprintf("%.17g", p))
-}
-f1 <- current_isei ~ father_educ + father_isei + educ + first_isei
-fit("model1_urban", subset(des, residence_rural == 0), f1)
-fit("model1_rural", subset(des, residence_rural == 1), f1)
-fit("model1_total", des, f1)
-fit("model2_total", des, update(f1, . ~ . + urban_hukou14))
-d$reg_rural <- as.integer(d$hukou14_rural == 1 & d$hukou_change == 0)
-desh <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
-fit("hukou_urban", subset(desh, reg_rural == 0), f1)
-write.csv(do.call(rbind, out), args[2], row.names = FALSE)
-"""
-
-
-@pytest.mark.needs_r
-def test_table2_against_r_survey(men, tmp_path):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not available")
-    men.to_csv(tmp_path / "men.csv", index=False, float_format="%.17g")
-    (tmp_path / "t2.R").write_text(R_SCRIPT)
-    proc = subprocess.run(["Rscript", str(tmp_path / "t2.R"), str(tmp_path / "men.csv"), str(tmp_path / "ref.csv")],
-                          capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip("the R package 'survey' is not installed")
-    assert proc.returncode == 0, proc.stderr
-    ref = pd.read_csv(tmp_path / "ref.csv")
+@pytest.mark.parametrize("source", SOURCES)
+def test_table2_against_r_survey(men, tmp_path, source):
+    """Table 2's fits against R ``svyglm`` (tests/oracles/survey_table2.R): frozen every run, live where R is."""
+    ref = reference("survey_table2", source, tmp_path)
     ref["term"] = ref["term"].replace({"(Intercept)": "constant"})
-    ref = ref.set_index(["column", "term"])
+    ref = ref.set_index(["column", "term"]).astype(float)
     ours = {f"{m}_{s}": rows for (m, s), rows in att.fit_table2(men).fits.items()}
     ours["hukou_urban"] = att.fit_table2(men, "hukou").fits["model1", "urban"]
     checked = 0
@@ -350,7 +314,7 @@ def test_table2_against_r_survey(men, tmp_path):
             assert res.se[term] == pytest.approx(r["se"], rel=1e-6), (column, term)
             assert res.p[term] == pytest.approx(r["p"], rel=1e-6, abs=1e-12), (column, term)
             checked += 1
-    assert checked == 3 * 5 + 6 + 5
+    assert checked == 3 * 5 + 6 + 5 == len(ref)
 
 
 def test_segmentation_facts_by_hand():

@@ -1,20 +1,19 @@
 """hukoumob.survey against R ``survey`` (Lumley) on the same simulated sample.
 
-One Rscript run (module fixture) fits every reference analysis on
+R fits every reference analysis (``tests/oracles/survey_sim.R``) on
 ``simulate_survey()`` (10 strata x 4 PSUs x 15 rows, unequal weights, a PSU
-effect) and writes estimates, SEs, p-values and dfs to CSV at full
-precision; each test compares one analysis at a relative tolerance of 1e-6.
-Skipped where ``Rscript`` or the ``survey`` package is absent.
+effect) and writes estimates, SEs, p-values and dfs at full precision; each
+test compares one analysis at a relative tolerance of 1e-6, against the
+frozen output (``tests/oracles/survey_sim.csv``, every run) and against a
+live R run (where R and ``survey`` are installed). See ``tests/_survey_oracle.py``.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import numpy as np
 import pandas as pd
 import pytest
+from _survey_oracle import SOURCES, reference
 
 from hukoumob.survey import (
     SurveyDesign,
@@ -26,75 +25,8 @@ from hukoumob.survey import (
     svy_proportion,
 )
 
-pytestmark = pytest.mark.needs_r
-
 RTOL = 1e-6
 X = ["x1", "x2", "x3"]
-
-R_SCRIPT = r"""
-suppressMessages(library(survey))
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], stringsAsFactors = FALSE)
-out <- list()
-put <- function(analysis, term, stat, value) {
-  out[[length(out) + 1]] <<- data.frame(analysis = analysis, term = term, stat = stat,
-                                        value = sprintf("%.17g", value))
-}
-put_stat <- function(analysis, s, df) {
-  est <- coef(s); se <- SE(s)
-  for (i in seq_along(est)) {
-    put(analysis, names(est)[i], "est", est[i]); put(analysis, names(est)[i], "se", se[i])
-  }
-  put(analysis, "_", "df", df)
-}
-put_glm <- function(analysis, f) {
-  cf <- summary(f)$coefficients
-  for (i in seq_len(nrow(cf))) {
-    put(analysis, rownames(cf)[i], "est", cf[i, 1]); put(analysis, rownames(cf)[i], "se", cf[i, 2])
-    put(analysis, rownames(cf)[i], "p", cf[i, 4])
-  }
-  put(analysis, "_", "df", degf(f$survey.design)); put(analysis, "_", "df_resid", f$df.residual)
-}
-ctl <- glm.control(epsilon = 1e-14, maxit = 100)
-des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
-put_stat("mean_y", svymean(~y, des), degf(des))
-put_stat("mean_yb", svymean(~yb, des), degf(des))
-m <- svymean(~y + x1, des); put_stat("mean_joint", m, degf(des))
-put("mean_joint", "y:x1", "cov", vcov(m)[1, 2])
-put_stat("prop_cat", svymean(~factor(cat), des), degf(des))
-put_glm("ols", svyglm(y ~ x1 + x2 + x3, des))
-put_glm("logit", svyglm(yb ~ x1 + x2 + x3, des, family = quasibinomial(), control = ctl))
-sub <- subset(des, dom == 1)
-put_stat("dom_mean_y", svymean(~y, sub), degf(sub))
-put_glm("dom_ols", svyglm(y ~ x1 + x3, sub))
-put_glm("dom_logit", svyglm(yb ~ x1 + x3, sub, family = quasibinomial(), control = ctl))
-des0 <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight0, nest = TRUE, data = d)
-put_stat("zero_mean_y", svymean(~y, des0), degf(des0))
-put_glm("zero_ols", suppressWarnings(svyglm(y ~ x1 + x2 + x3, des0)))
-d$psuid <- paste(d$stratum, d$psu)
-desc <- svydesign(ids = ~psuid, weights = ~weight, data = d)
-put_glm("clus_ols", svyglm(y ~ x1 + x2 + x3, desc))
-put_glm("clus_logit", svyglm(yb ~ x1 + x2 + x3, desc, family = quasibinomial(), control = ctl))
-cf <- summary(glm(y ~ x1 + x2 + x3, data = d, weights = weight))$coefficients
-for (i in seq_len(nrow(cf))) put("plain_ols", rownames(cf)[i], "se", cf[i, 2])
-d$wn <- d$weight / mean(d$weight)
-g <- suppressWarnings(glm(yb ~ x1 + x2 + x3, data = d, weights = wn, family = binomial(), control = ctl))
-cf <- summary(g)$coefficients
-for (i in seq_len(nrow(cf))) put("plain_logit", rownames(cf)[i], "se", cf[i, 2])
-ds <- d[d$keep_single == 1, ]
-dess <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = ds)
-for (opt in c("remove", "certainty", "adjust", "average")) {
-  options(survey.lonely.psu = opt)
-  put_stat(paste0("single_", opt, "_mean_y"), svymean(~y, dess), degf(dess))
-  put_glm(paste0("single_", opt, "_ols"), svyglm(y ~ x1 + x2 + x3, dess))
-  put_glm(paste0("single_", opt, "_logit"),
-          svyglm(yb ~ x1 + x2 + x3, dess, family = quasibinomial(), control = ctl))
-}
-options(survey.lonely.psu = "fail")
-msg <- tryCatch({svymean(~y, dess); "no error"}, error = function(e) conditionMessage(e))
-put("single_fail", msg, "error", NA)
-write.csv(do.call(rbind, out), args[2], row.names = FALSE)
-"""
 
 
 @pytest.fixture(scope="module")
@@ -102,22 +34,10 @@ def data() -> pd.DataFrame:
     return simulate_survey()
 
 
-@pytest.fixture(scope="module")
-def ref(data, tmp_path_factory) -> dict:
-    """R results keyed by (analysis, term, stat)."""
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not available")
-    tmp = tmp_path_factory.mktemp("rsurvey")
-    data.to_csv(tmp / "sim.csv", index=False, float_format="%.17g")
-    (tmp / "ref.R").write_text(R_SCRIPT)
-    proc = subprocess.run(
-        ["Rscript", str(tmp / "ref.R"), str(tmp / "sim.csv"), str(tmp / "ref.csv")],
-        capture_output=True, text=True, timeout=120,
-    )
-    if proc.returncode != 0 and "there is no package called" in proc.stderr:
-        pytest.skip("the R package 'survey' is not installed")
-    assert proc.returncode == 0, proc.stderr
-    table = pd.read_csv(tmp / "ref.csv", keep_default_na=False)
+@pytest.fixture(scope="module", params=SOURCES)
+def ref(request, tmp_path_factory) -> dict:
+    """R results keyed by (analysis, term, stat), frozen or live."""
+    table = reference("survey_sim", request.param, tmp_path_factory.mktemp("rsurvey"))
     return {
         (a, t, s): (np.nan if v == "NA" else float(v))
         for a, t, s, v in table[["analysis", "term", "stat", "value"]].itertuples(index=False)
@@ -135,6 +55,7 @@ def _r_term(term: str) -> str:
 def check(ref: dict, analysis: str, res: SurveyResult, *, p: bool = False, df: str | None = "df") -> float:
     """Assert estimates and SEs (and p, df) equal R's; return the largest relative difference."""
     worst = 0.0
+    compared = 0
     for term in res.estimates.index:
         rt = _r_term(term)
         pairs = [("est", res.estimates[term]), ("se", res.se[term])]
@@ -147,7 +68,10 @@ def check(ref: dict, analysis: str, res: SurveyResult, *, p: bool = False, df: s
             theirs = ref[key]
             rel = abs(ours - theirs) / abs(theirs)
             worst = max(worst, rel)
+            compared += 1
             assert rel < RTOL, f"{analysis} {term} {stat}: ours {ours!r}, R {theirs!r}"
+    # every term has at least R's SE (plain analyses keep only SEs)
+    assert compared >= len(res.estimates), f"{analysis}: R gave {compared} numbers for {len(res.estimates)} terms"
     if df is not None:
         assert res.df == ref[(analysis, "_", df)]
     return worst
@@ -223,3 +147,25 @@ def test_singleton_fail(ref, data):
     assert "s01" in r_message
     with pytest.raises(ValueError, match="2 stratum/strata with a single PSU: s01, s02"):
         svy_mean(single, "y", SurveyDesign.from_frame(single, "stratum", "psu", "weight", lonely_psu="fail"))
+
+
+@pytest.mark.needs_r
+def test_frozen_oracle_is_what_r_computes_today(tmp_path):
+    """The frozen file is a live R run's output (same rows; values to 1e-12), so it cannot go stale unseen."""
+    from _survey_oracle import frozen, run_r
+
+    live, still = run_r("survey_sim", tmp_path), frozen("survey_sim")
+    key = ["analysis", "term", "stat"]
+    assert live[key].equals(still[key])
+    a = pd.to_numeric(live["value"], errors="coerce").to_numpy()
+    b = pd.to_numeric(still["value"], errors="coerce").to_numpy()
+    assert np.array_equal(np.isnan(a), np.isnan(b))
+    np.testing.assert_allclose(a[~np.isnan(a)], b[~np.isnan(b)], rtol=1e-12)
+
+
+def test_a_changed_input_is_caught(monkeypatch):
+    import _survey_oracle as so
+
+    monkeypatch.setitem(so.INPUTS, "survey_sim", lambda: (simulate_survey(seed=1), []))
+    with pytest.raises(pytest.fail.Exception, match="input of the frozen oracle survey_sim has changed"):
+        so.frozen("survey_sim")

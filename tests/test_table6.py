@@ -9,12 +9,10 @@ membership, the population restriction, and each rule of
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import numpy as np
 import pandas as pd
 import pytest
+from _survey_oracle import SOURCES, reference, table6_person_years
 
 from hukoumob.tables import table6
 from hukoumob.inputs.records import load_records
@@ -186,69 +184,16 @@ def test_cumulative_entry_is_monotone_and_bounded():
 
 
 # --------------------------------------------------------------------------- R oracle
-R_SCRIPT = r"""
-suppressMessages(library(survey))
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1])
-des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = d)
-sub <- subset(des, dom == 1)
-out <- list()
-for (spec in strsplit(args[3], ";")[[1]]) {
-  parts <- strsplit(spec, ":")[[1]]
-  terms <- strsplit(parts[2], ",")[[1]]
-  f <- svyglm(as.formula(paste("event ~", paste(terms, collapse = "+"))), sub, family = quasibinomial(),
-              control = glm.control(epsilon = 1e-14, maxit = 100))
-  cf <- summary(f)$coefficients
-  out[[parts[1]]] <- data.frame(model = parts[1], term = rownames(cf), est = sprintf("%.17g", cf[, 1]),
-                                se = sprintf("%.17g", cf[, 2]))
-}
-write.csv(do.call(rbind, out), args[2], row.names = FALSE)
-"""
+@pytest.fixture(scope="module", params=SOURCES)
+def oracle(request, tmp_path_factory):
+    """Our four Table 6 fits and R's (tests/oracles/survey_table6.R) on the replica's person-years
+    (made estimable), frozen or live."""
+    fits = table6.fit_models(table6_person_years())
+    r = reference("survey_table6", request.param, tmp_path_factory.mktemp("t6"))
+    r = r.replace({"term": {"(Intercept)": "constant"}})
+    return fits, r.astype({"est": float, "se": float})
 
 
-def estimable_men(men: pd.DataFrame, n_each: int = 3) -> pd.DataFrame:
-    """The replica's men with, where a Table 6 cell has no event (separation), the
-    censored histories of ``n_each`` men of that cell ending in a move into
-    agriculture instead (so that every model can be fitted for the oracle test)."""
-    men = men.copy()
-    for _ in range(5):
-        pyo = table6.build_person_years(men)
-        sep = table6.separation(pyo.data, table6.MODEL_TERMS["model4"])
-        if sep.empty:
-            return men
-        last = pyo.data.groupby("person").tail(1)
-        for term in sep["term"]:
-            cell = last[term.split(" & ")[0]] == 1
-            if " & " in term:
-                cell &= last["hukou_change"] == 0
-            cand = last[cell & (last["event"] == 0)].head(n_each)
-            men.loc[cand["person"], "farm_entry_year"] = cand["year"].to_numpy()
-            men.loc[cand["person"], "son_class"] = "farm"
-    return men
-
-
-@pytest.fixture(scope="module")
-def oracle(tmp_path_factory):
-    """Our four Table 6 fits and R's, on the replica's person-years (made estimable)."""
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript not available")
-    tmp = tmp_path_factory.mktemp("t6")
-    pyo = table6.build_person_years(estimable_men(load_records().men))
-    fits = table6.fit_models(pyo)
-    frame, domain = table6._domain_frame(pyo)
-    frame = frame.assign(dom=domain.astype(int), weight=np.where(domain, frame["weight"], 1.0))
-    frame.to_csv(tmp / "py.csv", index=False)
-    (tmp / "t6.R").write_text(R_SCRIPT)
-    spec = ";".join(f"{m}:{','.join(t)}" for m, t in table6.MODEL_TERMS.items())
-    run = subprocess.run(["Rscript", str(tmp / "t6.R"), str(tmp / "py.csv"), str(tmp / "out.csv"), spec],
-                         capture_output=True, text=True)
-    if run.returncode != 0 and "there is no package called" in run.stderr:
-        pytest.skip("R package survey not installed")
-    assert run.returncode == 0, run.stderr
-    return fits, pd.read_csv(tmp / "out.csv").replace({"term": {"(Intercept)": "constant"}})
-
-
-@pytest.mark.needs_r
 @pytest.mark.parametrize("model", list(table6.MODEL_TERMS))
 def test_table6_logit_matches_r_svyglm(oracle, model):
     fits, r_all = oracle
