@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 
@@ -56,6 +57,7 @@ def main() -> int:
           f"{times['table5']:.3f} s (target < {TARGETS_S['table5']:.0f} s)")
     print(f"Table 6, person-years + four logits with design SEs: {times['table6']:.3f} s "
           f"(target < {TARGETS_S['table6']:.0f} s; {n_sep} of 4 models not estimable on this replica)")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     missed = [k for k, t in times.items() if t >= TARGETS_S[k]]
     if missed:
         print("targets missed:", ", ".join(missed))
