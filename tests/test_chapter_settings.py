@@ -8,7 +8,7 @@ import pytest
 
 from hukoumob.book import build
 
-READERS = {"08_conclusions", "90_reproducibility"}  # chapters that read results/ (01_introduction once it lands)
+READERS = {"01_introduction", "08_conclusions", "90_reproducibility"}  # chapters that read results/
 
 
 def _chapter(tmp_path: Path, name: str, block: str = "") -> build.Chapter:
@@ -35,6 +35,7 @@ def test_readers_run_after_writers_and_back_matter_first(tmp_path):
 def test_the_real_book_runs_its_report_before_the_chapters_that_read_it():
     order = [c.name for c in build.chapters()]
     assert order.index("90_reproducibility") < order.index("08_conclusions")
+    assert order.index("90_reproducibility") < order.index("01_introduction")
     assert max(order.index(n) for n in ("05_mobility_models", "80_replica")) < order.index("90_reproducibility")
 
 
