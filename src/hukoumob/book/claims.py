@@ -106,6 +106,9 @@ def claim_of(rows: pd.DataFrame) -> tuple[str, str]:
     given = rec[~rec["verdict"].isin(NOT_GIVEN) & _has_value(rec["ours"])]
     if len(given):
         return "records only", ""
+    unwritten = rows[rows["verdict"] == "not reproduced from this source"]
+    if len(unwritten):  # a source could give it: the reason is that no chapter has, not that it cannot be done
+        return "cannot be reproduced", "a source could give it, but no chapter writes it yet"
     reasons = [r for r in [*pub["reason"], *rows["reason"]] if r.strip()]
     return "cannot be reproduced", reasons[0] if reasons else "no reason given"
 
