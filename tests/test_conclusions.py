@@ -64,3 +64,12 @@ def test_verdicts_on_made_up_results(monkeypatch):
     check = next(k for k in c.CHECKS if k.id == "t5_urban_vs_rural")
     v = c.verdicts(c.evaluate((check,), sources=["published_tables"]))
     assert v["status"].tolist() == ["published tables contradict"]
+
+
+def test_summary_sentence_counts_checks_per_source():
+    part = pd.DataFrame({"check": ["a", "a", "b", "b"], "source": ["published_tables", "replica"] * 2,
+                         "status": ["confirmed from the published tables", "replica agrees (by calibration)",
+                                    "paper's own numbers do not bear it out", "replica reverses"]})
+    assert c.summary_sentence(part) == (
+        "This conclusion's 2 checks: from the published tables, 1 confirmed, 1 not borne out by the paper's own "
+        "numbers; on the synthetic replica, 1 agreeing (by calibration), 1 reversed.")

@@ -401,6 +401,37 @@ def reversals(evaluated_verdicts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["check", "source", "paper", "ours", "likely reason"])
 
 
+#: How each status reads in a sentence, after the source it belongs to.
+PHRASES = {
+    "confirmed from the published tables": "{n} confirmed",
+    "shown by the printed tables": "{n} shown by the printed cells",
+    "replica agrees (by calibration)": "{n} agreeing (by calibration)",
+    "replica reverses": "{n} reversed",
+    "real file confirms": "{n} confirmed",
+    "real file contradicts": "{n} contradicted",
+    "published tables contradict": "{n} contradicted",
+    "paper's own numbers do not bear it out": "{n} not borne out by the paper's own numbers",
+    "not computed": "{n} not computed",
+}
+SOURCE_PHRASES = {"published_tables": "from the published tables", "replica": "on the synthetic replica",
+                  "lhsccc": "on the real survey file"}
+
+
+def summary_sentence(part: pd.DataFrame) -> str:
+    """One sentence on a conclusion's checks (rows of :func:`verdicts`): how many, and per source what became
+    of them."""
+    n = part["check"].nunique()
+    clauses = []
+    for source in SOURCE_PHRASES:
+        rows = part[part["source"] == source]
+        if not len(rows):
+            continue
+        per = rows.groupby("status")["check"].nunique()
+        bits = ", ".join(PHRASES[st].format(n=per[st]) for st in STATUSES if st in per.index)
+        clauses.append(f"{SOURCE_PHRASES[source]}, {bits}")
+    return f"This conclusion's {n} check{'s' if n != 1 else ''}: " + "; ".join(clauses) + "."
+
+
 def format_values(values: list[float]) -> str:
     """Numbers of a check as printed in the chapter (three significant decimals)."""
     return ", ".join("-" if np.isnan(v) else f"{v:.3g}" for v in values)
