@@ -109,3 +109,44 @@ def test_results_contract_keys_on_id(published, tmp_path):
 def test_beside_paper_puts_the_printed_value_next_to_ours(published):
     b = T.beside_paper(published, ["m1_association"]).iloc[0]
     assert b["paper"] == pytest.approx(1.51) and b["ours"] == pytest.approx(from_published.fit_published("model1").mu0)
+
+
+# ----------------------------------------------------------- contradictions
+def _paper_as_ours(section):
+    f = tn.load_text_numbers()
+    implied = tn.paper_implied(f)
+    ids = f.loc[(f["section"] == section) & f["id"].isin(implied.index), "id"]
+    return pd.DataFrame({"id": ids, "value": implied[ids].to_numpy(), "source": "replica"})
+
+
+def test_the_paper_does_not_contradict_itself():
+    from hukoumob.inputs.published import load_published
+
+    pub6 = load_published("table6", corrected=False)
+    section = "Explaining Downward Mobility into Agriculture"
+    got = T.contradictions(_paper_as_ours(section), {"table6": pub6}, sections=(section,))
+    assert got.empty, got
+
+
+def test_a_reversed_sign_and_a_lost_letter_are_listed():
+    from hukoumob.inputs.published import load_published
+
+    pub6 = load_published("table6", corrected=False)
+    rows = pub6.copy()
+    at = (rows["model"] == "model3") & (rows["term"] == "hukou_change")
+    rows.loc[at & (rows["statistic"] == "est"), "value"] = "0.811"
+    rows = rows[~(at & (rows["statistic"] == "sig"))]
+    section = "Explaining Downward Mobility into Agriculture"
+    ours = T.table6_numbers(rows.assign(value=pd.to_numeric(rows["value"], errors="coerce")), "replica")
+    got = T.contradictions(ours, {"table6": rows}, sections=(section,))
+    kinds = set(got.loc[got["where"].str.contains("hukou_change"), "kind"])
+    assert {"sign", "significance", "size"} <= kinds, got
+    md = T.contradictions_markdown(got)
+    assert md.count("\n* ") + 1 == len(got) and "Likely reason" in md
+
+
+def test_order_reversal_of_worked_odds_is_found(on_records, t5):
+    got = T.contradictions(on_records, {"table5": t5.rows})
+    ours = on_records.set_index("id")["value"]
+    reversed_ = ours["m3b_odds_I_II_vs_IVab"] < ours["m3b_odds_I_II_vs_V_VI"]  # the paper's is the other way
+    assert got["where"].str.contains("`m3b_odds_I_II_vs_IVab`.*reversed").any() == reversed_

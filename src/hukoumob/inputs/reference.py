@@ -32,6 +32,15 @@ EGP9_TO_6: dict[str, str] = {
 #: Country codes of the reference file.
 COUNTRIES: tuple[str, ...] = ("EW", "F", "S")
 
+#: The survey behind each reference table (Erikson, Goldthorpe and Portocarero 1982: men aged
+#: 20-64): country name, survey year, survey. For labels: the tables are of the early 1970s,
+#: two decades before the paper's 1996 survey and its note 11's 1993-94 surveys.
+SURVEYS: dict[str, tuple[str, int, str]] = {
+    "EW": ("England and Wales", 1972, "Oxford National Occupational Mobility Inquiry"),
+    "F": ("France", 1970, "Enquete Formation-Qualification Professionnelle (INSEE)"),
+    "S": ("Sweden", 1974, "Swedish Level of Living Survey"),
+}
+
 
 def reference_path() -> Path:
     """Location of ``data/reference/erikson_casmin_9x9.csv`` in the repository."""

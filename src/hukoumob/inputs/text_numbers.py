@@ -190,8 +190,8 @@ def text_numbers_path() -> Path:
 def load_text_numbers(path: Path | str | None = None) -> pd.DataFrame:
     """Read and validate ``text_numbers.csv``; ``value`` as float, plus ``decimals`` (printed digits).
 
-    Also adds ``kind`` (the derivation's kind) and ``sources`` (the tuple of
-    ``computable_from``). Raises :class:`TextNumbersError` listing every bad row.
+    Also adds ``printed`` (the value as the paper prints it, a string), ``kind``
+    (the derivation's kind) and ``sources`` (the tuple of ``computable_from``). Raises :class:`TextNumbersError` listing every bad row.
     """
     file = Path(path) if path is not None else text_numbers_path()
     stamp = file.stat().st_mtime_ns if file.exists() else None
@@ -280,6 +280,7 @@ def validate(frame: pd.DataFrame, file: Path | str = "text_numbers.csv") -> pd.D
     if problems:
         raise TextNumbersError(f"{file}: " + "; ".join(problems))
     out = frame.copy()
+    out["printed"] = frame["value"]
     out["value"] = values
     out["decimals"] = frame["value"].map(printed_decimals).astype(int)
     out["kind"] = out["id"].map(lambda k: derivations[k].kind)
@@ -326,3 +327,43 @@ def paper_value(text_id: str) -> float:
     if row.empty:
         raise KeyError(f"no text number {text_id!r} in text_numbers.csv")
     return float(row["value"].iloc[0])
+
+
+def note11_ranges(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Note 11's ranges of Model 1's parameters in other countries, one row per parameter and group.
+
+    Columns: ``parameter`` (immobility, association), ``group`` (``socialist``: the former
+    state socialist countries; ``developing``: the developing countries), ``low``, ``high``
+    (numbers), ``low_printed``, ``high_printed`` (as printed), ``low_country``,
+    ``high_country``, ``low_id``, ``high_id``, and ``label`` (how many countries and when,
+    from note 8: e.g. "6 former state socialist countries, 1993-1994").
+    """
+    frame = load_text_numbers() if frame is None else frame
+    by_id = frame.set_index("id")
+    n11 = frame[frame["id"].str.startswith("n11_")]
+    years = {
+        "socialist": f"{by_id.at['note8_socialist_year_first', 'printed']}-{by_id.at['note8_socialist_year_last', 'printed']}",
+        "developing": "-".join(str(f(int(by_id.at[f"note8_{c}_year", "value"]) for c in ("brazil", "india", "philippines", "taiwan")))
+                               for f in (min, max)),
+    }
+    names = {"socialist": ("note8_socialist_n", "former state socialist countries"),
+             "developing": ("note8_developing_n", "developing countries")}
+    rows = {}
+    for _, r in n11.iterrows():
+        _, parameter, group, end, country = r["id"].split("_", 4)
+        out = rows.setdefault((parameter, group), {"parameter": parameter, "group": group})
+        side = "low" if end == "min" else "high"
+        out[side], out[f"{side}_printed"] = r["value"], r["printed"]
+        out[f"{side}_country"], out[f"{side}_id"] = country.title(), r["id"]
+        n_id, what = names[group]
+        out["label"] = f"{by_id.at[n_id, 'printed']} {what}, {years[group]}"
+    return pd.DataFrame(list(rows.values()))
+
+
+def printed(text_id: str) -> str:
+    """The value of ``text_id`` exactly as the paper prints it (for chapters to glue)."""
+    frame = load_text_numbers()
+    row = frame.loc[frame["id"] == text_id]
+    if row.empty:
+        raise KeyError(f"no text number {text_id!r} in text_numbers.csv")
+    return str(row["printed"].iloc[0])

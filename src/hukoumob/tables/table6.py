@@ -543,3 +543,10 @@ def example_records_table(py: pd.DataFrame) -> pd.DataFrame:
             "educ_senior_hs": "senior high", "party_member": "party member", "hukou_change": "hukou change",
             "event": "event"}
     return py[list(cols)].rename(columns=cols)
+
+
+def significant_terms(rows: pd.DataFrame, model: str, terms=None) -> list[str]:
+    """Terms of one Table 6 model that carry a footnote letter (p < .05) in ``rows``
+    (ours from :func:`table6_rows`, or the published table), optionally among ``terms``."""
+    sig = rows[(rows["model"] == model) & (rows["statistic"] == "sig")]["term"].tolist()
+    return [t for t in sig if terms is None or t in terms]

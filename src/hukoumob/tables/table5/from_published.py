@@ -305,3 +305,41 @@ def model3a_standard_errors(records: pd.DataFrame | None = None) -> pd.DataFrame
     out["ratio_printed"] = out["se_sandwich"] / out["se_published"]
     out.attrs["men"] = len(d)
     return out
+
+
+def association_span(fit: MobilityResults) -> float:
+    """The association on a scale that does not depend on how the scores are spread:
+    ``mu (phi_max - phi_min)**2``, the log odds ratio (net of immobility) between the two
+    classes farthest apart on the model's scale, as origins and as destinations."""
+    phi = np.array([fit.phi[c] for c in CLASSES], dtype=float)
+    return float(fit.mu0 * (phi.max() - phi.min()) ** 2)
+
+
+#: Table 5 parameters grouped for :func:`largest_differences`: name -> (panel, statistic).
+PARAMETER_GROUPS = {
+    "class scores": ("A_scaling", "est"),
+    "immobility": ("B_immobility", "est"),
+    "association": ("C_association", "est"),
+    "immobility SE": ("B_immobility", "se"),
+    "association SE": ("C_association", "se"),
+}
+
+
+def largest_differences(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Per group of Table 5 parameters: the largest |ours - printed| of Models 1, 2, 3a, where it is, its bound.
+
+    ``comparison``: :func:`hukoumob.book.results.compare` of :func:`table5_from_published`.
+    Columns: parameter, largest_difference, model, term, bound (of that row), n, n_within_bound.
+    """
+    rows = []
+    for name, (panel, statistic) in PARAMETER_GROUPS.items():
+        sub = comparison[(comparison["panel"] == panel) & (comparison["statistic"] == statistic)]
+        if sub.empty:
+            continue
+        gap = sub["difference"].abs()
+        bound = sub["tolerance" if "tolerance" in sub.columns else "bound"]
+        top = sub.loc[gap.idxmax()]
+        rows.append({"parameter": name, "largest_difference": float(gap.max()), "model": top["model"],
+                     "term": top["term"], "bound": float(bound[gap.idxmax()]), "n": len(sub),
+                     "n_within_bound": int((gap <= bound + 1e-9).sum())})
+    return pd.DataFrame(rows)

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from hukoumob.inputs.classes import SHORT
+from hukoumob.inputs.reference import SURVEYS
+from hukoumob.inputs.text_numbers import printed
 from hukoumob.inputs.schema import CLASSES
 
 KEYS = ["model", "panel", "term", "statistic"]
@@ -66,8 +68,10 @@ def country_table(countries: pd.DataFrame) -> pd.DataFrame:
     return wide.rename(index={f"phi_{c}": f"score {SHORT[c]}" for c in CLASSES}, columns=COUNTRY)
 
 
-#: Country names of the comparison (codes of ``data/reference``).
-COUNTRY = {"China": "China", "EW": "England and Wales", "F": "France", "S": "Sweden"}
+#: Country labels of the comparison (codes of ``data/reference``), each with its survey year:
+#: China's from the paper's text, the others' from :data:`hukoumob.inputs.reference.SURVEYS`.
+COUNTRY = {"China": f"China {printed('survey_year')}",
+           **{code: f"{name} {year}" for code, (name, year, _) in SURVEYS.items()}}
 
 
 def immobility_and_association(fits: dict) -> pd.DataFrame:
