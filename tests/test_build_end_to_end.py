@@ -183,3 +183,19 @@ def test_no_serious_or_critical_accessibility_violations(built):
     bad = [f"{Path(page).relative_to(html)}: {v['impact']} {v['id']} ({v['help']}) at {v['nodes'][:2]}"
            for page, found in report.items() for v in found if v["impact"] in ("serious", "critical")]
     assert not bad, "\n".join(bad)
+
+
+def test_page_weight(built):
+    """Issue 17: no chapter page over 3 MB with its images, the whole site under 40 MB."""
+    import re
+
+    repo, *_ = built
+    html = repo / "_build" / "html"
+    total = sum(f.stat().st_size for f in html.rglob("*") if f.is_file())
+    assert total < 40e6, f"_build/html is {total / 1e6:.1f} MB"
+    for page in sorted((html / "book").glob("*.html")):
+        text = page.read_text(errors="replace")
+        images = {m for m in re.findall(r'<img[^>]+src="([^"]+)"', text) if not m.startswith("data:")}
+        weight = page.stat().st_size + sum((page.parent / src).stat().st_size for src in images
+                                           if (page.parent / src).is_file())
+        assert weight < 3e6, f"{page.name}: {weight / 1e6:.1f} MB with its images"

@@ -17,7 +17,11 @@ configuration:
   toggles, labelled "Toggle hidden content", take their name from their text;
   and the bibliography's entries, in a ``role="list"`` but marked with the
   deprecated ``doc-biblioentry`` role (axe: ``aria-required-children``,
-  critical), become list items.
+  critical), become list items;
+- of the MathJax that ``sphinx-mathjax-offline`` copies (24 MB, every
+  component), only what ``tex-chtml.js`` loads stays: the TeX input with its
+  extensions, the CommonHTML output with its fonts, the menu, and the
+  accessibility components (:func:`prune_mathjax`).
 """
 
 from __future__ import annotations
@@ -65,7 +69,35 @@ def _mend_pages(app, exception) -> None:
             page.write_text(mended, encoding="utf-8")
 
 
+#: Parts of the MathJax 3 distribution that pages using ``tex-chtml.js`` never load.
+MATHJAX_UNUSED = ("mml-chtml.js", "mml-svg.js", "node-main.js", "tex-chtml-full-speech.js", "tex-chtml-full.js",
+                  "tex-mml-chtml.js", "tex-mml-svg.js", "tex-svg-full.js", "tex-svg.js", "output/svg",
+                  "output/svg.js", "input/asciimath.js", "input/mml", "input/mml.js", "input/tex-full.js")
+
+
+def prune_mathjax(static: Path) -> int:
+    """Delete :data:`MATHJAX_UNUSED` from ``static/mathjax``; return the bytes freed."""
+    import shutil
+
+    freed = 0
+    for rel in MATHJAX_UNUSED:
+        path = static / "mathjax" / rel
+        if path.is_dir():
+            freed += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            shutil.rmtree(path)
+        elif path.is_file():
+            freed += path.stat().st_size
+            path.unlink()
+    return freed
+
+
+def _prune(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        prune_mathjax(Path(app.outdir) / "_static")
+
+
 def setup(app):
+    app.connect("build-finished", _prune, priority=900)  # after sphinx-mathjax-offline has copied MathJax
     app.connect("config-inited", _theme_options)
     app.connect("build-finished", _mend_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
