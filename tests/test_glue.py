@@ -40,3 +40,15 @@ def test_missing_or_wrong_values_stop_with_the_glue_key(glued):
     with pytest.raises(TypeError, match="expected text"):
         glue.glue_text("label", 3)
     assert not glued
+
+
+def test_count_of_puts_the_noun_in_the_right_number():
+    from hukoumob.book.glue import count_of
+
+    assert count_of(1, "cell") == "1 cell"
+    assert count_of(np.int64(3), "cell") == "3 cells"
+    assert count_of(0, "cell") == "no cell"
+    assert count_of(2, "man", "men") == "2 men"
+    assert count_of(2844.0, "man", "men") == "2,844 men"
+    with pytest.raises(ValueError):
+        count_of(1.5, "cell")

@@ -93,3 +93,21 @@ def glue_text(name: str, text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"glue {name!r}: expected text, got {type(text).__name__}")
     return glue_value(name, text)
+
+
+def count_of(n, noun: str, plural: str | None = None) -> str:
+    """"1 cell", "3 cells", "no cell": a count with its noun in the right number (prose never reads
+    "cell(s)"). ``plural`` defaults to ``noun + "s"``."""
+    k = plain(n)
+    if isinstance(k, float):
+        if not k.is_integer():
+            raise ValueError(f"count_of: {k} is not a whole number")
+        k = int(k)
+    if k == 0:
+        return f"no {noun}"
+    return f"{k:,} {noun if k == 1 else (plural or noun + 's')}"
+
+
+def glue_count_of(name: str, n, noun: str, plural: str | None = None) -> str:
+    """Glue :func:`count_of` (``"1 cell"``, ``"2 cells"``) under ``name``."""
+    return glue_value(name, count_of(n, noun, plural))

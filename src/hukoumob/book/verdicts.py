@@ -64,9 +64,11 @@ GRADES = {
     REPRODUCED: "agrees", ON_TARGET: "agrees", WITHIN_SE: "close", SE_CLOSE: "close",
     DIFFERS: "off", OFF_TARGET: "off", NO_TARGET: "neutral", NOT_WRITTEN: "missing", CANNOT: "cannot",
 }
+#: Tints told apart with every common colour-vision deficiency (blue / yellow / orange, from the
+#: Okabe-Ito palette, differing in lightness too); the verdict's word is always printed beside them.
 GRADE_COLOURS = {
-    "agrees": "#d9f0d3", "close": "#fee8b0", "off": "#f4c7c3", "neutral": "#dde7f2",
-    "missing": "#e6e6e6", "cannot": "#f2f2f2",
+    "agrees": "#c6dbef", "close": "#fbeaa5", "off": "#f5b78e", "neutral": "#e4dcee",
+    "missing": "#e6e6e6", "cannot": "#f5f5f5",
 }
 #: Background colour of each verdict (from its grade).
 COLOURS = {v: GRADE_COLOURS[g] for v, g in GRADES.items()}
