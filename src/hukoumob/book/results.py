@@ -72,7 +72,9 @@ def write_results(frame: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
         old = pd.read_csv(file, dtype=str, keep_default_na=False)
         old = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
         new = pd.concat([old, new], ignore_index=True).fillna("")
-    canonical_order(new, table).to_csv(file, index=False)
+    # columns in one order too, whichever chapter (with a bound or without) wrote first
+    columns = [*schema.columns, *(["bound"] if "bound" in new.columns else []), "source"]
+    canonical_order(new[columns], table).to_csv(file, index=False)
     return new[new["source"] == source]
 
 
