@@ -30,6 +30,7 @@ from .errors import (
     MobilityInputError,
     StartsDisagreeWarning,
 )
+from .family import FamilyResults, fit_family, fit_model, fit_statistics
 from .fit import fit_data
 from .results import SE_KINDS, MobilityResults
 from .simulate import expected_table, model_probabilities, simulate_records, simulate_table
@@ -93,6 +94,7 @@ def fit_records(
 
 
 __all__ = [
+    "FamilyResults",
     "IdentificationWarning",
     "MobilityConvergenceError",
     "MobilityConvergenceWarning",
@@ -104,7 +106,10 @@ __all__ = [
     "StartsDisagreeWarning",
     "expected_table",
     "fit_data",
+    "fit_family",
+    "fit_model",
     "fit_records",
+    "fit_statistics",
     "fit_table",
     "model_probabilities",
     "simulate_records",

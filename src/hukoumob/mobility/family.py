@@ -1,0 +1,480 @@
+"""The standard family of mobility models, one entry point: :func:`fit_model`.
+
+Two-way tables (``association`` x ``diagonal``)::
+
+    log m_ij = lambda + lambda^O_i + lambda^D_j + [diagonal] + [association]
+
+``association``: ``"none"`` (independence), ``"uniform"`` (linear-by-linear,
+``mu i j`` with integer scores in category order), ``"rc"`` (Goodman's
+RC(1), ``mu phi_i psi_j``), ``"rc_homog"`` (``mu phi_i phi_j``, the same
+scores for origin and destination, ``mu`` of either sign: the paper's
+quasi-RC II, Wu and Treiman 2007, eq. 3 with Table 5's uniform immobility).
+``diagonal``: ``"none"``, ``"uniform"`` (``delta 1[i=j]``, the paper's),
+``"full"`` (``delta_i 1[i=j]``). The paper's Models 1, 2, 3a are
+``association="rc_homog", diagonal="uniform"``.
+
+Layered tables (origin x destination x layer; every model has the
+origin x layer and destination x layer margins): ``"conditional_independence"``,
+``"constant"`` (the same full two-way interaction in every layer),
+``"unidiff"`` (``exp(beta_l) gamma_ij``, Xie 1992; Erikson and Goldthorpe's
+uniform difference) and ``"rc_homog_layer"`` (``mu_l phi_i phi_j + delta_l
+1[i=j]``: scores shared across layers, association and immobility per layer).
+
+Estimation is Poisson maximum likelihood (equivalently multinomial with the
+origin x layer margins fixed) by the trust-region Newton method of
+:mod:`.search` with analytic derivatives (:mod:`.terms`), from several
+deterministic and seeded random starts; every distinct maximum found is
+reported. Checked against R's gnm (``tests/oracles/gnm_family.R``).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.special import xlogy
+
+from .errors import IdentificationWarning, MobilityConvergenceWarning, MobilityInputError, StartsDisagreeWarning
+from .search import Run, group_maxima, newton
+from .tables import Cells, as_cells
+from .terms import RC, Homog, Model, Unidiff, linear_design
+
+TWO_WAY_ASSOCIATIONS = ("none", "uniform", "rc", "rc_homog")
+DIAGONALS = ("none", "uniform", "full")
+LAYERED_ASSOCIATIONS = ("conditional_independence", "constant", "unidiff", "rc_homog_layer")
+
+#: Seeded random starts per model with a multiplicative term (on top of the
+#: deterministic ones), default of :func:`fit_model`.
+N_RANDOM = 8
+
+
+def _check_name(value, valid, what):
+    if value not in valid:
+        raise MobilityInputError(f"unknown {what} {value!r}; valid: {', '.join(map(repr, valid))}")
+
+
+def build_model(cells: Cells, association: str, diagonal: str, layered: bool) -> Model:
+    """The :class:`.terms.Model` of a family member on validated cells."""
+    if layered:
+        lin_assoc = "constant" if association == "constant" else "none"
+        diag = "layer" if association == "rc_homog_layer" else "none"
+        X, names = linear_design(cells, lin_assoc, diag, True)
+        term = {"unidiff": Unidiff, "rc_homog_layer": Homog}.get(association)
+    else:
+        X, names = linear_design(cells, association if association == "uniform" else "none", diagonal, False)
+        term = {"rc": RC, "rc_homog": Homog}.get(association)
+    return Model(cells, X, names, term(cells) if term else None)
+
+
+def _starts(model: Model, y: np.ndarray, n_random: int, seed: int, association: str) -> list[tuple[str, np.ndarray]]:
+    """Deterministic and seeded random starts (module docstring of :mod:`.search`)."""
+    c = model.cells
+    eps = 0.5 * y.sum() / c.N  # scale-equivariant: the starts scale with the table
+    ly = np.log(y + eps)
+    X = model.X
+
+    def linear(offset):
+        return np.linalg.lstsq(X, ly - offset, rcond=None)[0]
+
+    if model.term is None:
+        return [("deterministic", linear(0.0))]
+    resid = (ly - X @ linear(0.0)).reshape(c.L, c.I, c.J)
+    rng = np.random.default_rng(seed)
+    term = model.term
+    out: list[tuple[str, np.ndarray]] = []
+    if isinstance(term, Unidiff):
+        gam_model = build_model(c, "constant", "none", True)
+        from .search import newton as _newton
+
+        const = _newton(gam_model, np.linalg.lstsq(gam_model.X, ly, rcond=None)[0], y)
+        gamma = const.theta[-term.G.shape[1]:]
+        tt = [("deterministic", term.start(gamma, np.zeros(term.nb)))]
+        tt += [(f"random{k + 1}", term.random(rng, gamma)) for k in range(n_random)]
+    else:
+        kmax = min(3 if isinstance(term, Homog) else 2, c.I - 1, c.J - 1)
+        tt = [(f"eigen{k + 1}{'+' if s > 0 else '-'}", term.start(resid, s, k)) for k in range(kmax) for s in (1.0, -1.0)]
+        tt += [(f"random{k + 1}", term.random(rng, resid)) for k in range(n_random)]
+    for name, t in tt:
+        t = term.retract(t)
+        out.append((name, np.concatenate([linear(term.eta(t)), t])))
+    return out
+
+
+@dataclass
+class FamilyResults:
+    """A fitted member of the family (see :func:`fit_model`).
+
+    Attributes
+    ----------
+    association, diagonal, layer
+        The model (``layer``: the layer column, or None for a two-way table).
+    deviance, df_resid
+        ``G^2`` against the saturated model and its degrees of freedom
+        (cells minus free parameters).
+    loglik
+        Multinomial log-likelihood with the origin (x layer) margins fixed,
+        ``sum y log(m / n_origin)``: for ``rc_homog`` + ``uniform`` the
+        paper's Table 5 log-likelihood.
+    aic, bic
+        ``G^2 - 2 df`` and ``G^2 - df log W`` (Raftery 1995; ``W`` the table
+        total): relative to the saturated model, so smaller is better and
+        models of one table rank as with ``-2 loglik + k log W``.
+    dissimilarity
+        Index of dissimilarity between counts and fitted values, per cent.
+    params, bse
+        Normalised estimates and their standard errors (observed
+        information; scores of unit length, summing to zero, last category
+        negative).
+    scores, mu, delta, layer_effects
+        The parts of ``params`` that apply (None otherwise): ``scores`` a
+        frame with ``origin`` and ``destination`` columns; ``mu`` a float or
+        one per layer; ``delta`` a float, one per diagonal cell or per layer;
+        ``layer_effects`` unidiff's ``beta_l - beta_1`` or the per-layer ``mu_l``.
+    fitted
+        The long table with the fitted values in column ``fitted``.
+    starts, maxima
+        One row per start, and one per distinct maximum found (best first).
+    converged, mle_exists
+        The kept maximum has zero gradient (relative to the table total);
+        no parameter runs to infinity.
+    """
+
+    association: str
+    diagonal: str
+    layer: str | None
+    cells: Cells = field(repr=False)
+    model: Model = field(repr=False)
+    theta: np.ndarray = field(repr=False)
+    deviance: float
+    df_resid: int
+    loglik: float
+    converged: bool
+    mle_exists: bool
+    params: pd.Series = field(repr=False)
+    bse: pd.Series = field(repr=False)
+    fitted_values: np.ndarray = field(repr=False)
+    starts: pd.DataFrame = field(repr=False)
+    maxima: pd.DataFrame = field(repr=False)
+
+    @property
+    def total(self) -> float:
+        return self.cells.total
+
+    @property
+    def aic(self) -> float:
+        return self.deviance - 2.0 * self.df_resid
+
+    @property
+    def bic(self) -> float:
+        return self.deviance - self.df_resid * math.log(self.total)
+
+    @property
+    def dissimilarity(self) -> float:
+        return float(50.0 * np.abs(self.cells.y - self.fitted_values).sum() / self.total)
+
+    @property
+    def n_params(self) -> int:
+        """Free parameters (cells minus ``df_resid``)."""
+        return self.model.n_free
+
+    @property
+    def fitted(self) -> pd.DataFrame:
+        c = self.cells
+        out = pd.DataFrame({"origin": np.array(c.origins, dtype=object)[c.row],
+                            "destination": np.array(c.destinations, dtype=object)[c.col],
+                            "count": c.y, "fitted": self.fitted_values})
+        if c.layer_name:
+            out.insert(0, c.layer_name, np.array(c.layers, dtype=object)[c.lay])
+        return out
+
+    def _pick(self, prefix):
+        p = self.params
+        sel = [k for k in p.index if k == prefix or k.startswith(prefix + ":")]
+        return p[sel]
+
+    @property
+    def scores(self) -> pd.DataFrame | None:
+        p = self.params
+        if not any(k.startswith("phi:") for k in p.index):
+            return None
+        c = self.cells
+        phi = np.array([p[f"phi:{o}"] for o in c.origins])
+        psi = (np.array([p[f"psi:{d}"] for d in c.destinations]) if f"psi:{c.destinations[0]}" in p.index
+               else phi)
+        if c.square:
+            return pd.DataFrame({"origin": phi, "destination": psi}, index=list(c.origins))
+        return pd.concat({"origin": pd.Series(phi, index=c.origins), "destination": pd.Series(psi, index=c.destinations)}, axis=1)
+
+    @property
+    def mu(self):
+        s = self._pick("mu")
+        if s.empty:
+            return None
+        return float(s.iloc[0]) if list(s.index) == ["mu"] else s.rename(lambda k: k.split(":", 1)[1])
+
+    @property
+    def delta(self):
+        s = self._pick("delta")
+        if s.empty:
+            return None
+        return float(s.iloc[0]) if list(s.index) == ["delta"] else s.rename(lambda k: k.split(":", 1)[1])
+
+    @property
+    def layer_effects(self) -> pd.Series | None:
+        if self.association == "unidiff":
+            s = self._pick("layer_effect").rename(lambda k: k.split(":", 1)[1])
+            return pd.concat([pd.Series([0.0], index=[self.cells.layers[0]]), s])
+        if self.association == "rc_homog_layer":
+            return self.mu
+        return None
+
+    def summary(self) -> str:
+        """A short text summary: the model, fit statistics, the estimates of
+        interest with standard errors, and the distinct maxima."""
+        lines = [
+            f"Mobility model: association={self.association!r}"
+            + (f", diagonal={self.diagonal!r}" if self.layer is None else f", layer={self.layer!r}"),
+            f"cells {self.cells.N}, total {self.total:.6g}, free parameters {self.n_params}",
+            f"deviance G2 {self.deviance:.6f} on {self.df_resid} df; BIC {self.bic:.4f}; AIC {self.aic:.4f}; "
+            f"dissimilarity {self.dissimilarity:.3f}%; loglik {self.loglik:.6f}",
+            f"converged {self.converged}; MLE exists {self.mle_exists}; distinct maxima found {len(self.maxima)}",
+        ]
+        keep = [k for k in self.params.index if not k.startswith(("(intercept)", "origin:", "destination:", "gamma:"))
+                and "|origin:" not in k and "|destination:" not in k]
+        if keep:
+            tab = pd.DataFrame({"estimate": self.params[keep], "se": self.bse[keep]})
+            lines.append(tab.to_string(float_format=lambda v: f"{v:.6f}"))
+        if len(self.maxima) > 1:
+            lines.append("distinct maxima:\n" + self.maxima.to_string(index=False))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return self.summary()
+
+
+def _normalised(model: Model, theta: np.ndarray, cov: np.ndarray | None) -> tuple[pd.Series, pd.Series]:
+    """Named normalised parameters and standard errors: scores mapped from
+    the Helmert coordinates to unit-length sum-zero vectors with the last
+    category negative."""
+    c = model.cells
+    pL = model.pL
+    names = list(model.linear_names)
+    T = np.eye(pL, model.p)  # linear map from theta to the reported parameters
+    rows = [T]
+    vals = [theta[:pL]]
+    term = model.term
+    t = theta[pL:]
+    if isinstance(term, Homog):
+        mu, a = term.split(t)
+        u = term.H @ a
+        s = -1.0 if u[-1] > 0 else 1.0
+        names += ["mu"] if c.L == 1 else [f"mu:{k}" for k in c.layers]
+        names += [f"phi:{o}" for o in c.origins]
+        M = np.zeros((term.n_mu + c.J, model.p))
+        M[: term.n_mu, pL: pL + term.n_mu] = np.eye(term.n_mu)
+        M[term.n_mu:, pL + term.n_mu:] = s * term.H
+        rows.append(M)
+        vals.append(np.concatenate([mu, s * u]))
+    elif isinstance(term, RC):
+        mu, a, b = term.split(t)
+        u, w = term.HI @ a, term.HJ @ b
+        su = -1.0 if u[-1] > 0 else 1.0
+        sw = su * (1.0 if mu >= 0 else -1.0)
+        names += ["mu"] + [f"phi:{o}" for o in c.origins] + [f"psi:{d}" for d in c.destinations]
+        M = np.zeros((1 + c.I + c.J, model.p))
+        M[0, pL] = su * sw
+        M[1: 1 + c.I, pL + 1: pL + c.I] = su * term.HI
+        M[1 + c.I:, pL + c.I:] = sw * term.HJ
+        rows.append(M)
+        vals.append(np.concatenate([[mu * su * sw], su * u, sw * w]))
+    elif isinstance(term, Unidiff):
+        names += term.names()
+        M = np.zeros((term.size, model.p))
+        M[:, pL:] = np.eye(term.size)
+        rows.append(M)
+        vals.append(t)
+    T = np.vstack(rows)
+    est = np.concatenate(vals)
+    if cov is None:
+        se = np.full(est.shape, np.nan)
+    else:
+        se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", T, cov, T), 0.0, None))
+    return pd.Series(est, index=names), pd.Series(se, index=names)
+
+
+def fit_model(
+    table,
+    association: str = "rc_homog",
+    diagonal: str | None = None,
+    *,
+    layer: str | None = None,
+    n_random: int = N_RANDOM,
+    seed: int = 20070415,
+    warn: bool = True,
+) -> FamilyResults:
+    """Fit one member of the mobility-model family (module docstring).
+
+    Parameters
+    ----------
+    table
+        Long DataFrame with columns ``origin``, ``destination``, ``count``
+        (and ``layer``), or a square DataFrame (index = origin, columns =
+        destination, aligned by label), or a 2-D array; counts may be
+        weighted (non-integer). See :mod:`.tables` for the category order.
+    association
+        Two-way: ``"none"``, ``"uniform"``, ``"rc"``, ``"rc_homog"``.
+        Layered: ``"conditional_independence"``, ``"constant"``,
+        ``"unidiff"``, ``"rc_homog_layer"``.
+    diagonal
+        Two-way only: ``"none"`` (default), ``"uniform"``, ``"full"``.
+    layer
+        Name of the layer column of a long table (a layered model).
+    n_random, seed
+        Seeded random starts on top of the deterministic ones (models with a
+        multiplicative term).
+    warn
+        Warn when distinct maxima are found, when the MLE does not exist, or
+        when the information is singular.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hukoumob.mobility import fit_model
+    >>> t = np.array([[30., 10, 5], [10, 40, 10], [5, 10, 30]])
+    >>> res = fit_model(t, association="rc_homog", diagonal="none")
+    >>> res.df_resid
+    2
+    """
+    layered = layer is not None
+    if layered:
+        _check_name(association, LAYERED_ASSOCIATIONS, "layered association")
+        if diagonal not in (None, "none"):
+            raise MobilityInputError(
+                "diagonal applies to two-way models only ('rc_homog_layer' has one uniform diagonal per layer, "
+                "'constant' and 'unidiff' include the diagonal cells in the full interaction)"
+            )
+        diagonal = "none"
+        square = association == "rc_homog_layer"
+    else:
+        if association in LAYERED_ASSOCIATIONS:
+            raise MobilityInputError(f"association {association!r} needs a layered table: pass layer=COLUMN")
+        _check_name(association, TWO_WAY_ASSOCIATIONS, "association")
+        diagonal = "none" if diagonal is None else diagonal
+        _check_name(diagonal, DIAGONALS, "diagonal")
+        square = association == "rc_homog" or diagonal != "none"
+    cells = as_cells(table, layer, square_required=square)
+    if association in ("rc", "rc_homog", "rc_homog_layer") and min(cells.I, cells.J) < 3:
+        raise MobilityInputError(f"association {association!r} needs at least 3 categories; got {cells.I} x {cells.J}")
+    model = build_model(cells, association, diagonal, layered)
+    return fit_cells(cells, model, association, diagonal, layer, n_random=n_random, seed=seed, warn=warn)
+
+
+def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer, *, n_random: int = N_RANDOM,
+              seed: int = 20070415, warn: bool = True) -> FamilyResults:
+    """:func:`fit_model` on validated cells and a built model (the global search)."""
+    y = cells.y
+    W = cells.total
+    runs: list[Run] = []
+    best_dev = np.inf
+    for name, theta in _starts(model, y, n_random, seed, association):
+        run = newton(model, theta, y, label=name, abandon_above=best_dev + 1e-3 * W)
+        runs.append(run)
+        if run.converged or run.diverged:
+            best_dev = min(best_dev, run.deviance)
+    groups = group_maxima(runs, W)
+    if groups:
+        best = runs[groups[0][0]]
+    else:
+        best = min(runs, key=lambda r: r.deviance if np.isfinite(r.deviance) else np.inf)
+    m = np.exp(model.eta(best.theta))
+    # information at the kept point
+    from .search import derivatives
+
+    _, g, A = derivatives(model, best.theta, y)
+    B = model.free_basis(best.theta)
+    if B is not None:
+        A = B.T @ A @ B
+    A = 0.5 * (A + A.T)
+    cov = None
+    w = np.linalg.eigvalsh(A) if A.size else np.array([1.0])
+    if w[0] > 1e-10 * max(w[-1], 1e-300):
+        Ai = np.linalg.inv(A)
+        cov = Ai if B is None else B @ Ai @ B.T
+    elif warn and not best.diverged:
+        warnings.warn(
+            f"information matrix singular at the estimate (smallest/largest eigenvalue {w[0]:.3g}/{w[-1]:.3g}): "
+            "a parameter is not identified (e.g. association 0 leaves the scores free); no standard errors",
+            IdentificationWarning, stacklevel=3)
+    params, bse = _normalised(model, best.theta, cov)
+    mle_exists = not best.diverged
+    if best.diverged and warn:
+        warnings.warn(
+            f"{association}/{diagonal}: fitted values of some zero cells go to 0, a parameter runs to infinity: "
+            "the maximum likelihood estimate does not exist (the deviance is its limit); not converged",
+            MobilityConvergenceWarning, stacklevel=3)
+    elif not best.converged and warn:
+        warnings.warn(f"{association}/{diagonal}: no start converged (gradient {best.grad:.3g} relative to the total)",
+                      MobilityConvergenceWarning, stacklevel=3)
+    max_of = {i: k for k, grp in enumerate(groups) for i in grp}
+    mu_name = "mu" if "mu" in params.index else None
+
+    def key_stats(theta):
+        p, _ = _normalised(model, theta, None)
+        out = {}
+        for k in ("mu", "delta"):
+            if k in p.index:
+                out[k] = float(p[k])
+        return out
+
+    start_rows = []
+    for i, r in enumerate(runs):
+        row = {"start": r.label, "deviance": r.deviance, "converged": r.converged, "diverged": r.diverged,
+               "iterations": r.iterations, "grad_rel": r.grad,
+               "maximum": max_of.get(i, -1)}
+        row.update(key_stats(r.theta))
+        start_rows.append(row)
+    starts = pd.DataFrame(start_rows)
+    maxima_rows = []
+    for k, grp in enumerate(groups):
+        r = runs[grp[0]]
+        row = {"maximum": k, "deviance": r.deviance, "n_starts": len(grp), "first_start": r.label}
+        row.update(key_stats(r.theta))
+        maxima_rows.append(row)
+    maxima = pd.DataFrame(maxima_rows, columns=["maximum", "deviance", "n_starts", "first_start"]
+                          + ([mu_name] if mu_name else []) + (["delta"] if "delta" in params.index else []))
+    if warn and len(groups) > 1:
+        desc = "; ".join(
+            f"G2={row['deviance']:.6g}" + (f", mu={row['mu']:.6g}" if "mu" in row else "")
+            + (f", delta={row['delta']:.6g}" if "delta" in row else "") + f" ({row['n_starts']} starts)"
+            for row in maxima_rows)
+        warnings.warn(f"{association}/{diagonal}: {len(groups)} distinct maxima found, kept the best: {desc}",
+                      StartsDisagreeWarning, stacklevel=3)
+    rowtot = np.bincount(cells.lay * cells.I + cells.row, weights=y, minlength=cells.L * cells.I)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ll = float(xlogy(y, m).sum() - xlogy(rowtot, rowtot).sum())
+    return FamilyResults(
+        association=association, diagonal=diagonal, layer=layer, cells=cells, model=model, theta=best.theta,
+        deviance=best.deviance, df_resid=int(cells.N - model.n_free), loglik=ll,
+        converged=bool(best.converged), mle_exists=mle_exists, params=params, bse=bse, fitted_values=m,
+        starts=starts, maxima=maxima,
+    )
+
+
+def fit_family(table, *, n_random: int = N_RANDOM, seed: int = 20070415, warn: bool = False) -> dict:
+    """The twelve two-way models of one table, ``{(association, diagonal): FamilyResults}``."""
+    return {(a, d): fit_model(table, a, d, n_random=n_random, seed=seed, warn=warn)
+            for a in TWO_WAY_ASSOCIATIONS for d in DIAGONALS}
+
+
+def fit_statistics(results: dict) -> pd.DataFrame:
+    """One row per fitted model: deviance, df, BIC, AIC, dissimilarity,
+    loglik, the number of distinct maxima and whether it converged."""
+    rows = []
+    for key, r in results.items():
+        rows.append({"model": key if isinstance(key, str) else "/".join(key), "deviance": r.deviance,
+                     "df": r.df_resid, "bic": r.bic, "aic": r.aic, "dissimilarity": r.dissimilarity,
+                     "loglik": r.loglik, "maxima": len(r.maxima), "converged": r.converged})
+    return pd.DataFrame(rows)
