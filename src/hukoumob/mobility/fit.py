@@ -209,7 +209,7 @@ def newton_batch(
     data: MobilityData,
     *,
     max_iter: int = 200,
-    tol: float = 1e-6,
+    tol: float = 1e-10,
     template: np.ndarray | None = None,
 ) -> list[_Run]:
     """Newton iterations in free coordinates from each start of ``betas``
@@ -228,15 +228,21 @@ def newton_batch(
 
     Convergence: at a point where ``A`` is positive definite (a strict local
     maximum nearby) the Newton decrement ``g' A^{-1} g`` (about twice the
-    distance to the maximum in log-likelihood) is at most ``tol``. The last
-    Newton step is then applied without re-evaluation: Newton converges
-    quadratically, so from a decrement ``e`` it leaves one of order ``e**2``
-    (about 1e-12 for the default ``tol``). ``fit_data`` re-evaluates the
-    log-likelihood and ``MobilityResults`` the score at the final point.
+    distance to the maximum in log-likelihood) is at most ``tol`` times the
+    total weight (relative, so that the result does not depend on the scale
+    of the weights). The last Newton step is then applied without
+    re-evaluation: Newton converges quadratically, so from a decrement ``e``
+    it leaves one of order ``e**2``. At a flat maximum (the information is
+    only positive semi-definite, e.g. ``mu0 = 0`` leaves the scores free) a
+    start has converged when its score is at most ``1e-8`` times the total
+    weight. ``fit_data`` re-evaluates the log-likelihood and
+    ``MobilityResults`` the score at the final point.
     """
     layout = data.layout
     c = data.const
     J = c.J
+    W = data.sum_weights
+    tol = tol * W
     if template is None:
         template = _basis_template(layout)
     Xa = normalise(np.atleast_2d(betas), layout)
@@ -260,6 +266,13 @@ def newton_batch(
         d = np.empty_like(gf)
         for j in range(k):
             _, dj, info = _dposv(A[j], gf[j])  # Cholesky solve; info > 0: not PD
+            if info != 0 and np.max(np.abs(gf[j])) <= 1e-8 * W:
+                w = np.linalg.eigvalsh(A[j])
+                if w[0] >= -1e-9 * max(abs(w[-1]), 1e-300):
+                    # a flat maximum (positive semi-definite information)
+                    info = 0
+                    dj = np.zeros_like(gf[j])
+                    method[idx[j]] += " (flat maximum)"
             if info != 0:
                 # indefinite (far from the maximum): trust-region step
                 pure[j] = False
@@ -289,7 +302,7 @@ def newton_batch(
                 break
             idx, Xa, step, lla, ga, H1a, Sa, dk, gf, pred, radius, pure = (
                 z[keep] for z in (idx, Xa, step, lla, ga, H1a, Sa, dk, gf, pred, radius, pure))
-        floor = lla - 1e-13 * np.maximum(1.0, np.abs(lla))
+        floor = lla - 1e-13 * np.abs(lla) - 1e-300
         cand = _retract(Xa + step, J, c.mu0, c.b0)
         out = list(derivatives(cand, data))
         tr = ~pure
@@ -335,6 +348,31 @@ def newton(beta: np.ndarray, data: MobilityData, **options) -> _Run:
     return newton_batch(np.asarray(beta, dtype=float)[None, :], data, **options)[0]
 
 
+def family_start(data: MobilityData) -> np.ndarray:
+    """The global maximum of ``rc_homog`` with a uniform diagonal on the
+    weighted table of ``data`` (:func:`.family.fit_model`), as a full
+    parameter vector (``b`` and ``mu_t`` zero); :func:`table_start` if the
+    search fails."""
+    from .family import fit_model  # local import: family sits above the paper's engine
+
+    layout = data.layout
+    try:
+        fam = fit_model(data.table(), "rc_homog", "uniform", warn=False)
+    except Exception:  # noqa: BLE001 - any failure falls back to the eigen start
+        return table_start(data.table(), layout)
+    if not np.all(np.isfinite(fam.theta)):
+        return table_start(data.table(), layout)
+    p = fam.params
+    J = layout.J
+    beta = np.zeros(layout.p)
+    a = np.concatenate([[0.0], [p[f"destination:{j + 1}"] for j in range(1, J)]])
+    beta[:J] = a - a[layout.ref]
+    beta[J : 2 * J] = [p[f"phi:{j + 1}"] for j in range(J)]
+    beta[layout.delta] = p["delta"]
+    beta[layout.mu0] = p["mu"]
+    return beta
+
+
 def random_start(rng: np.random.Generator, base: np.ndarray, layout: ParamLayout) -> np.ndarray:
     """A seeded start: random scores on the normalised sphere, the other
     parameters from the deterministic start ``base``."""
@@ -354,8 +392,8 @@ def fit_data(
     n_starts: int = 4,
     seed: int = 20070415,
     max_iter: int = 200,
-    tol: float = 1e-6,
-    start_tol: float = 1e-6,
+    tol: float = 1e-10,
+    start_tol: float = 1e-9,
     raise_on_failure: bool = True,
     start: np.ndarray | None = None,
 ):
@@ -366,17 +404,21 @@ def fit_data(
     data
         From :meth:`.spec.MobilityData.from_table` or ``from_records``.
     n_starts
-        Total number of starts: the deterministic table start (or ``start``)
-        plus ``n_starts - 1`` seeded random starts.
+        Total number of starts: the deterministic start (or ``start``) plus
+        ``n_starts - 1`` seeded random starts. The deterministic start is the
+        global maximum of the same model without covariates on the weighted
+        table of the records, found by the search of :func:`.family.fit_model`
+        (``association="rc_homog", diagonal="uniform"``: starts of both signs
+        of ``mu0``); for a table fit it already is the estimate.
     seed
         Seed of the random starts (results are reproducible).
     max_iter, tol
-        Newton iteration limit and Newton-decrement tolerance per start (see
-        :func:`newton_batch`; the final Newton step makes the log-likelihood
-        accurate to about ``tol**2``).
+        Newton iteration limit and Newton-decrement tolerance per start,
+        relative to the total weight (see :func:`newton_batch`).
     start_tol
-        Converged starts whose log-likelihoods lie within ``start_tol`` of the
-        best count as agreeing (``MobilityResults.starts_agree``).
+        Converged starts whose log-likelihoods lie within ``start_tol`` times
+        the total weight of the best count as agreeing
+        (``MobilityResults.starts_agree``).
     raise_on_failure
         If no start converges, or the best one diverges (fitted probabilities
         numerically 0: the decrement also vanishes when a parameter runs off
@@ -394,7 +436,8 @@ def fit_data(
     if n_starts < 1:
         raise ValueError("n_starts must be at least 1")
     layout = data.layout
-    base = table_start(data.table(), layout)
+    base = family_start(data)
+    start_tol = start_tol * data.sum_weights
     starts = [base if start is None else np.asarray(start, dtype=float)]
     rng = np.random.default_rng(seed)
     starts += [random_start(rng, base, layout) for _ in range(n_starts - 1)]

@@ -189,9 +189,12 @@ class MobilityData:
             paper's ``N`` (persons x alternatives). Default: the table total.
         """
         if isinstance(table, pd.DataFrame):
+            table = _aligned(table, categories)
             if categories is None:
                 categories = [str(c) for c in table.index]
             table = table.to_numpy()
+        if np.asarray(table).dtype.kind == "c":
+            raise MobilityInputError("table has complex values; counts must be real")
         try:
             arr = np.asarray(table, dtype=float)
         except (TypeError, ValueError) as exc:
@@ -274,6 +277,8 @@ class MobilityData:
         if weights is None:
             w = np.ones(n)
         else:
+            if np.asarray(weights).dtype.kind == "c":
+                raise MobilityInputError("weights are complex; they must be real")
             w = np.asarray(weights, dtype=float).reshape(-1)
             if w.shape[0] != n:
                 raise MobilityInputError(f"weights has {w.shape[0]} entries for {n} records")
@@ -351,6 +356,27 @@ def _categories(categories, J: int) -> tuple[str, ...]:
     if len(set(cats)) != J:
         raise MobilityInputError(f"category labels are not unique: {cats}")
     return cats
+
+
+def _aligned(frame: pd.DataFrame, categories) -> pd.DataFrame:
+    """A square DataFrame with its columns put in the order of its index (or
+    both in the order of ``categories``), matched by label; an error if the
+    labels differ."""
+    rows, cols = [str(r) for r in frame.index], [str(c) for c in frame.columns]
+    if len(set(rows)) != len(rows) or len(set(cols)) != len(cols):
+        raise MobilityInputError("table index or column labels are not unique")
+    if set(rows) != set(cols):
+        raise MobilityInputError(
+            "table index (origin) and column (destination) labels differ: only in the index "
+            f"{[r for r in rows if r not in set(cols)]}, only in the columns {[c for c in cols if c not in set(rows)]}"
+        )
+    frame = frame.set_axis(rows, axis=0).set_axis(cols, axis=1)
+    order = rows
+    if categories is not None:
+        cats = [str(c) for c in categories]
+        if set(cats) == set(rows):
+            order = cats
+    return frame.loc[order, order]
 
 
 def _index(which, cats: tuple[str, ...], what: str) -> int:
