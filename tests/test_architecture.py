@@ -77,8 +77,6 @@ def test_layers_import_only_downwards():
     assert not wrong, "\n".join(sorted(wrong))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15/12: mobility/spec.py and mobility/results.py still import "
-                   "hukoumob.inputs.schema (class labels, the Table 5 schema); flip when they take them as arguments")
 def test_engines_import_nothing_from_the_book():
     wrong = [f"{mod} imports {t}" for mod, imported in _graph().items() if _layer(mod) in ENGINES
              for t in imported if _layer(t) != _layer(mod)]

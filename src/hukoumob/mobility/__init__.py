@@ -52,7 +52,7 @@ def fit_table(
     with origin margins fixed.
 
     ``table`` rows are father's class, columns son's class (order of
-    ``categories``, default :data:`hukoumob.inputs.schema.CLASSES`); counts may be
+    ``categories``, default ``"0".."J-1"``); counts may be
     weighted (non-integer). ``n_persons`` is the unweighted number of men
     (only for the paper's ``N``). ``fit_options`` go to :func:`.fit.fit_data`
     (``n_starts``, ``seed``, ``max_iter``, ``tol``, ``start_tol``,

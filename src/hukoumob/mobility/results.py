@@ -69,7 +69,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from hukoumob.inputs.schema import SCHEMAS
 from .errors import IdentificationWarning
 from .geometry import free_basis
 from .likelihood import derivatives, log_probabilities, score_contributions
@@ -509,9 +508,10 @@ class MobilityResults:
         se: str = "model",
         scores: str | None = None,
         n: str = "paper",
+        allowed: dict | None = None,
     ) -> pd.DataFrame:
         """Rows in the Table 5 long schema (``model, panel, term, statistic,
-        value``; :data:`hukoumob.inputs.schema.SCHEMAS` ``["table5"]``).
+        value``; the book's ``SCHEMAS["table5"]``).
 
         Panels: ``A_scaling`` (one ``est`` per class score), ``B_immobility``
         (``delta``: est, se, p), ``C_association`` (``overall_association`` =
@@ -539,17 +539,20 @@ class MobilityResults:
         n
             ``"paper"`` (persons x alternatives; default) or ``"weighted"``
             (``sum_weights``).
+        allowed
+            Optional ``{"model": names, "term": names}`` to validate against
+            (the book passes ``SCHEMAS["table5"].allowed``; the engine knows no
+            schema). Without it any names pass.
         """
-        schema = SCHEMAS["table5"]
-        if model_name not in schema.allowed["model"]:
-            raise ValueError(f"model_name must be one of {schema.allowed['model']}")
-        allowed_terms = set(schema.allowed["term"])
+        if allowed is not None and model_name not in allowed["model"]:
+            raise ValueError(f"model_name must be one of {allowed['model']}")
+        allowed_terms = None if allowed is None else set(allowed["term"])
         L = self.layout
         se = self.standard_errors(information, scores, se=se)
         rows: list[tuple] = []
 
         def add(panel, term, stat, value):
-            if term not in allowed_terms:
+            if allowed_terms is not None and term not in allowed_terms:
                 raise ValueError(
                     f"term {term!r} is not a Table 5 term; name covariates as in the schema "
                     f"(allowed: {sorted(allowed_terms)})"
@@ -581,7 +584,7 @@ class MobilityResults:
         add("fit", "loglik", "est", self.loglik)
         add("fit", "lr_chi2", "est", self.lr_chi2_uniform if null == "uniform" else self.lr_chi2)
         add("fit", "df", "est", self.df_paper if df == "paper" else self.df_model)
-        return pd.DataFrame(rows, columns=[*schema.keys, "value"])
+        return pd.DataFrame(rows, columns=["model", "panel", "term", "statistic", "value"])
 
     # ----------------------------------------------- pieces for survey variance
     def information(self, kind: str = "observed") -> np.ndarray:

@@ -30,7 +30,6 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from hukoumob.inputs.schema import CLASSES
 from .errors import MobilityInputError
 
 
@@ -177,7 +176,8 @@ class MobilityData:
             Non-integer counts are allowed (the paper's weighted Tables 3-4).
         categories
             Class labels in row/column order; default
-            :data:`hukoumob.inputs.schema.CLASSES` when ``J == 6``, else ``"0".."J-1"``.
+            ``"0".."J-1"`` (the engine knows no class labels: the book passes
+            :data:`hukoumob.inputs.schema.CLASSES`).
         ref
             The destination whose intercept is fixed at 0 (default: the last
             category, ``farm``).
@@ -261,7 +261,15 @@ class MobilityData:
         x_names, t_names
             Covariate names when ``x`` / ``t`` are plain arrays.
         """
-        J = len(categories) if categories is not None else len(CLASSES)
+        if categories is None:
+            o, d = np.asarray(origin).reshape(-1), np.asarray(destination).reshape(-1)
+            if o.dtype.kind not in "iu" or d.dtype.kind not in "iu":
+                raise MobilityInputError(
+                    "origin and destination are labels: pass categories= (the class labels in order)"
+                )
+            J = int(max(o.max(initial=0), d.max(initial=0))) + 1
+        else:
+            J = len(categories)
         cats = _categories(categories, J)
         v = _codes(origin, cats, "origin")
         y = _codes(destination, cats, "destination")
@@ -348,7 +356,7 @@ class _Constants:
 # ---------------------------------------------------------------------- helpers
 def _categories(categories, J: int) -> tuple[str, ...]:
     if categories is None:
-        cats = tuple(CLASSES) if J == len(CLASSES) else tuple(str(i) for i in range(J))
+        cats = tuple(str(i) for i in range(J))
     else:
         cats = tuple(str(c) for c in categories)
     if len(cats) != J:

@@ -159,7 +159,7 @@ def _model_start(panel: str) -> dict:
     """Intercepts of the table-only fit of a Table 4 panel (the engine's ``a``)."""
     from hukoumob.tables import table3_4
 
-    res = fit_table(table3_4.rebuild_counts(*table3_4.published_panel("table4", panel)))
+    res = fit_table(table3_4.rebuild_counts(*table3_4.published_panel("table4", panel)), categories=CLASSES)
     return {"a": [float(res.params[f"a:{c}"]) for c in CLASSES], "phi": [float(res.params[f"phi:{c}"]) for c in CLASSES],
             "delta": float(res.params["delta"]), "mu0": float(res.params["mu0"])}
 

@@ -24,7 +24,7 @@ from hukoumob.inputs.reference import load_erikson_tables
 from hukoumob.mobility.results import SE_KINDS, MobilityResults
 from hukoumob.survey import SurveyDesign, linearized_vcov
 from hukoumob.inputs.published import load_published
-from hukoumob.inputs.schema import CLASSES
+from hukoumob.inputs.schema import CLASSES, SCHEMAS
 
 #: The published panel each model is fitted to.
 PANEL_OF_MODEL: dict[str, tuple[str, str]] = {
@@ -53,17 +53,18 @@ def fit_published(model: str, pct: pd.DataFrame | None = None, n: pd.Series | No
     if pct is None or n is None:
         pct, n = table3_4.published_panel(table, panel)
     counts = table3_4.rebuild_counts(pct, n)
-    return fit_table(table3_4.as_array(counts), n_persons=unweighted_n(table, panel), **fit_options)
+    return fit_table(table3_4.as_array(counts), categories=CLASSES, n_persons=unweighted_n(table, panel), **fit_options)
 
 
 def fit_panel(panel: str, table: str = "table4", **fit_options) -> MobilityResults:
     """Model 1 (quasi-RC II with a uniform diagonal) fitted to any printed panel of Tables 3-4."""
-    return fit_table(table3_4.as_array(table3_4.rebuild_counts(*table3_4.published_panel(table, panel))), **fit_options)
+    return fit_table(table3_4.as_array(table3_4.rebuild_counts(*table3_4.published_panel(table, panel))), categories=CLASSES,
+                     **fit_options)
 
 
 def rows_from_published(model: str) -> pd.DataFrame:
     """Table 5 rows of one model (results-contract form), fitted to the published panel."""
-    return fit_published(model).to_table5_rows(model)
+    return fit_published(model).to_table5_rows(model, allowed=SCHEMAS["table5"].allowed)
 
 
 def rounding_spread(model: str, step: float = 1e-4) -> pd.Series:
@@ -180,7 +181,8 @@ def fit_model3b_from_tables(panels: dict | None = None, **fit_options) -> tuple[
                     weight.append(table.loc[v, q])
                     change.append(flag)
     fit = fit_records(np.array(origin), np.array(destination), t=np.array(change, float)[:, None],
-                      t_names=["hukou_change"], weights=np.array(weight), **fit_options)
+                      t_names=["hukou_change"], weights=np.array(weight), categories=CLASSES,
+                      **fit_options)
     return fit, split["negative"]
 
 
@@ -205,7 +207,7 @@ def country_comparison(china: MobilityResults | None = None) -> pd.DataFrame:
     ``immobility``, ``association`` and ``loglik`` (conditional on origin).
     """
     fits = {"China": china or fit_published("model1")}
-    fits.update({k: fit_table(v) for k, v in load_erikson_tables().items()})
+    fits.update({k: fit_table(v, categories=CLASSES) for k, v in load_erikson_tables().items()})
     rows = []
     for country, fit in fits.items():
         rows += [(country, f"phi_{c}", fit.phi[c]) for c in CLASSES]
@@ -256,7 +258,7 @@ def _model3a_ses(d: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
     The design is each man his own PSU in one stratum (no clustering): the
     sandwich of White (1982) with the survey scale ``n / (n - 1)``.
     """
-    fit = fit_records(d["father_class"].to_numpy(), d["son_class"].to_numpy(), weights=weights)
+    fit = fit_records(d["father_class"].to_numpy(), d["son_class"].to_numpy(), weights=weights, categories=CLASSES)
     fit = fit.with_design(SurveyDesign(weights=weights), None, linearized_vcov)
     names = {"delta": "immobility", "mu0": "overall_association"}
     return pd.DataFrame({k: fit.standard_errors(se=k)[list(names)].rename(names) for k in SE_KINDS})

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from hukoumob.inputs.schema import CLASSES
+from hukoumob.inputs.schema import CLASSES, SCHEMAS
 from hukoumob.mobility import MobilityResults, fit_records, fit_table
 from hukoumob.mobility.results import SE_KINDS
 from hukoumob.survey import DEFAULT_LONELY_PSU, SurveyDesign, linearized_vcov
@@ -178,7 +178,7 @@ def table5_from_records(
         fit = fit_model(men, m, lonely_psu=lonely_psu, **fit_options)
         fits[m] = fit
         vcovs[m] = fit.cov_params(se="design")
-        parts.append(fit.to_table5_rows(m, se=se))
+        parts.append(fit.to_table5_rows(m, se=se, allowed=SCHEMAS["table5"].allowed))
         se_parts.append(fit.se_table(["model", "design"]).assign(model=m))
     table = pd.concat(se_parts, ignore_index=True)[["model", "parameter", "est", "se_model", "se_design"]]
     table["deff"] = (table["se_design"] / table["se_model"]) ** 2
