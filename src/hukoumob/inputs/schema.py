@@ -115,6 +115,25 @@ SCHEMAS: dict[str, TableSchema] = {
     ),
 }
 
+_TWO_WAY_MODELS = tuple(f"{a}/{d}" for a in ("none", "uniform", "rc", "rc_homog") for d in ("none", "uniform", "full"))
+
+#: ``results/model_fit.csv``: the mobility-model family on the four outflow panels
+#: (chapter "Choosing the model"); no printed counterpart in ``data/published/``.
+MODEL_FIT_SCHEMA = TableSchema(
+    "model_fit",
+    ("panel", "model", "statistic"),
+    {
+        "panel": ("total", "A_urban_origin", "B_rural_origin", "C_rural_origin_rural_now",
+                  "A_B_by_hukou_origin", "EW", "F", "S"),
+        "model": (*_TWO_WAY_MODELS, "conditional_independence", "constant", "unidiff", "rc_homog_layer",
+                  "rc_homog_common", "lr:association_differs_full_interaction",
+                  "lr:association_differs_shared_scores", "lr:any_association"),
+        "statistic": ("deviance", "df", "bic", "aic", "dissimilarity", "loglik", "maxima", "mu", "delta",
+                      "mu_urban", "mu_rural", "delta_urban", "delta_rural", "layer_effect_rural",
+                      "lr_chi2", "p"),
+    },
+)
+
 #: Tables whose ``value`` column holds text for some rows (Table 6's footnote
 #: letters in the ``sig`` rows); every other value is a number.
 TEXT_VALUED = {("table6", "statistic", "sig")}
@@ -139,5 +158,5 @@ def _text_ids() -> tuple[str, ...]:
 #: the printed tables (each with a ``data/published/<table>.csv`` of the same form).
 TEXT_SCHEMA = TableSchema("text", ("id",), {"id": _text_ids()})
 
-#: Every table of ``results/``: the paper's six tables and the text's numbers.
-RESULT_SCHEMAS: dict[str, TableSchema] = {**SCHEMAS, "text": TEXT_SCHEMA}
+#: Every table of ``results/``: the paper's six tables, the text's numbers and the model family's fit.
+RESULT_SCHEMAS: dict[str, TableSchema] = {**SCHEMAS, "text": TEXT_SCHEMA, "model_fit": MODEL_FIT_SCHEMA}

@@ -48,7 +48,7 @@ LAYERED_ASSOCIATIONS = ("conditional_independence", "constant", "unidiff", "rc_h
 
 #: Seeded random starts per model with a multiplicative term (on top of the
 #: deterministic ones), default of :func:`fit_model`.
-N_RANDOM = 8
+N_RANDOM = 6
 
 
 def _check_name(value, valid, what):
@@ -94,7 +94,7 @@ def _starts(model: Model, y: np.ndarray, n_random: int, seed: int, association: 
         tt = [("deterministic", term.start(gamma, np.zeros(term.nb)))]
         tt += [(f"random{k + 1}", term.random(rng, gamma)) for k in range(n_random)]
     else:
-        kmax = min(3 if isinstance(term, Homog) else 2, c.I - 1, c.J - 1)
+        kmax = min(2, c.I - 1, c.J - 1)
         tt = [(f"eigen{k + 1}{'+' if s > 0 else '-'}", term.start(resid, s, k)) for k in range(kmax) for s in (1.0, -1.0)]
         tt += [(f"random{k + 1}", term.random(rng, resid)) for k in range(n_random)]
     for name, t in tt:
@@ -271,7 +271,7 @@ def _normalised(model: Model, theta: np.ndarray, cov: np.ndarray | None) -> tupl
         mu, a = term.split(t)
         u = term.H @ a
         s = -1.0 if u[-1] > 0 else 1.0
-        names += ["mu"] if c.L == 1 else [f"mu:{k}" for k in c.layers]
+        names += ["mu"] if term.n_mu == 1 else [f"mu:{k}" for k in c.layers]
         names += [f"phi:{o}" for o in c.origins]
         M = np.zeros((term.n_mu + c.J, model.p))
         M[: term.n_mu, pL: pL + term.n_mu] = np.eye(term.n_mu)
@@ -380,9 +380,9 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     runs: list[Run] = []
     best_dev = np.inf
     for name, theta in _starts(model, y, n_random, seed, association):
-        run = newton(model, theta, y, label=name, abandon_above=best_dev + 1e-3 * W)
+        run = newton(model, theta, y, label=name, abandon_above=best_dev + 1e-3 * W, best=best_dev)
         runs.append(run)
-        if run.converged or run.diverged:
+        if "(abandoned)" not in run.label and np.isfinite(run.deviance):
             best_dev = min(best_dev, run.deviance)
     groups = group_maxima(runs, W)
     if groups:
@@ -409,11 +409,13 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
             "a parameter is not identified (e.g. association 0 leaves the scores free); no standard errors",
             IdentificationWarning, stacklevel=3)
     params, bse = _normalised(model, best.theta, cov)
-    mle_exists = not best.diverged
-    if best.diverged and warn:
+    mle_exists = bool(best.converged and not best.diverged)
+    if not mle_exists and warn and best.status == "limit":
         warnings.warn(
-            f"{association}/{diagonal}: fitted values of some zero cells go to 0, a parameter runs to infinity: "
-            "the maximum likelihood estimate does not exist (the deviance is its limit); not converged",
+            f"{association}/{diagonal}: the likelihood rises towards a limit at infinity ("
+            + ("fitted values of zero cells go to 0" if best.diverged else "the iterations stall with a "
+               f"non-zero gradient, {best.grad:.3g} of the total")
+            + f"; G2 -> {best.deviance:.6g}): the maximum likelihood estimate does not exist; not converged",
             MobilityConvergenceWarning, stacklevel=3)
     elif not best.converged and warn:
         warnings.warn(f"{association}/{diagonal}: no start converged (gradient {best.grad:.3g} relative to the total)",
@@ -431,7 +433,8 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
 
     start_rows = []
     for i, r in enumerate(runs):
-        row = {"start": r.label, "deviance": r.deviance, "converged": r.converged, "diverged": r.diverged,
+        row = {"start": r.label, "deviance": r.deviance, "status": r.status, "converged": r.converged,
+               "diverged": r.diverged,
                "iterations": r.iterations, "grad_rel": r.grad,
                "maximum": max_of.get(i, -1)}
         row.update(key_stats(r.theta))
@@ -440,14 +443,14 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     maxima_rows = []
     for k, grp in enumerate(groups):
         r = runs[grp[0]]
-        row = {"maximum": k, "deviance": r.deviance, "n_starts": len(grp), "first_start": r.label}
+        row = {"maximum": k, "deviance": r.deviance, "status": r.status, "n_starts": len(grp), "first_start": r.label}
         row.update(key_stats(r.theta))
         maxima_rows.append(row)
-    maxima = pd.DataFrame(maxima_rows, columns=["maximum", "deviance", "n_starts", "first_start"]
+    maxima = pd.DataFrame(maxima_rows, columns=["maximum", "deviance", "status", "n_starts", "first_start"]
                           + ([mu_name] if mu_name else []) + (["delta"] if "delta" in params.index else []))
     if warn and len(groups) > 1:
         desc = "; ".join(
-            f"G2={row['deviance']:.6g}" + (f", mu={row['mu']:.6g}" if "mu" in row else "")
+            f"G2={row['deviance']:.6g} ({row['status']})" + (f", mu={row['mu']:.6g}" if "mu" in row else "")
             + (f", delta={row['delta']:.6g}" if "delta" in row else "") + f" ({row['n_starts']} starts)"
             for row in maxima_rows)
         warnings.warn(f"{association}/{diagonal}: {len(groups)} distinct maxima found, kept the best: {desc}",

@@ -357,7 +357,7 @@ def family_start(data: MobilityData) -> np.ndarray:
 
     layout = data.layout
     try:
-        fam = fit_model(data.table(), "rc_homog", "uniform", warn=False)
+        fam = fit_model(data.table(), "rc_homog", "uniform", n_random=4, warn=False)
     except Exception:  # noqa: BLE001 - any failure falls back to the eigen start
         return table_start(data.table(), layout)
     if not np.all(np.isfinite(fam.theta)):

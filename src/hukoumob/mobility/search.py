@@ -37,6 +37,8 @@ from .terms import Model
 TOL = 1e-11
 GTOL = 1e-7
 ZERO_FIT = 1e-9
+#: A start whose deviance fell by less than ``STALL * W`` over ten iterations has stalled.
+STALL = 1e-8
 
 
 @dataclass
@@ -51,6 +53,18 @@ class Run:
     flat: bool  # stopped at a flat (singular) maximum
     diverged: bool  # fitted values of zero cells numerically 0
     label: str = ""
+
+    @property
+    def status(self) -> str:
+        """``maximum`` (converged), ``limit`` (diverged or stalled: the
+        likelihood rises towards infinity), ``abandoned`` or ``not converged``."""
+        if self.converged:
+            return "maximum"
+        if "(abandoned)" in self.label:
+            return "abandoned"
+        if self.diverged or "(stalled)" in self.label or "(ill-conditioned)" in self.label:
+            return "limit"
+        return "not converged"
 
 
 def deviance(y: np.ndarray, m: np.ndarray, ylogy: float) -> float:
@@ -78,11 +92,12 @@ def derivatives(model: Model, theta, y, expected: bool = False):
 
 
 def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gtol: float = GTOL,
-           label: str = "", abandon_above: float = np.inf, patience: int = 25) -> Run:
+           label: str = "", abandon_above: float = np.inf, patience: int = 25, best: float = np.inf) -> Run:
     """Trust-region Newton iterations from ``theta0`` (module docstring).
 
     A start still above ``abandon_above`` (a deviance another start has
-    already beaten by ``1e-3 W``) after ``patience`` iterations is abandoned:
+    already beaten by ``1e-3 W``) after ``patience`` iterations, or still
+    above ``best + 1e-6 W`` after ``2 patience`` iterations, is abandoned:
     such starts creep towards a degenerate limit (for example ``mu -> -inf``
     with the scores concentrated on one category), never a better maximum.
     """
@@ -95,9 +110,16 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
     converged = False
     need = True
     it = 0
+    history = []
     for it in range(max_iter):
-        if it >= patience and dev > abandon_above:
+        if (it >= patience and dev > abandon_above) or (it >= 2 * patience and dev > best + 1e-6 * W):
             label += " (abandoned)"
+            break
+        history.append(dev)
+        if it >= 30 and history[-11] - dev < STALL * W:
+            # creeping along a ridge towards a limit at infinity: the deviance
+            # no longer moves; stop (the result says whether the MLE exists)
+            label += " (stalled)"
             break
         if need:
             m, g, A, F = derivatives(model, theta, y, expected=True)
@@ -177,14 +199,16 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
     gf = g if B is None else B.T @ g
     grad = float(np.max(np.abs(gf))) / W if gf.size else 0.0
     diverged = bool(np.any((y == 0) & (m < ZERO_FIT * W)))
+    if converged and grad > gtol:
+        label += " (ill-conditioned)"  # a zero Newton decrement with a non-zero score: heading to infinity
     return Run(theta, dev, bool(converged and grad <= gtol and not diverged), it, grad, flat, diverged, label)
 
 
 def group_maxima(runs: list[Run], W: float, rel: float = 1e-7) -> list[list[int]]:
-    """Indices of the runs grouped into distinct maxima (deviances within
-    ``rel * W`` of each other), best first; runs that did not stop at a
-    maximum are left out."""
-    ok = [i for i, r in enumerate(runs) if (r.converged or r.diverged) and np.isfinite(r.deviance)]
+    """Indices of the runs grouped into distinct end points (deviances within
+    ``rel * W`` of each other), best first: maxima, and limits at infinity
+    (runs that diverged or stalled); abandoned runs are left out."""
+    ok = [i for i, r in enumerate(runs) if "(abandoned)" not in r.label and np.isfinite(r.deviance)]
     ok.sort(key=lambda i: runs[i].deviance)
     groups: list[list[int]] = []
     for i in ok:

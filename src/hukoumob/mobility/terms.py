@@ -108,23 +108,27 @@ def linear_design(cells: Cells, association: str, diagonal: str, layered: bool) 
 @dataclass
 class Homog:
     """``mu_l phi_i phi_j`` with one score vector ``phi = H a`` for origin and
-    destination and one association ``mu_l`` per layer (``L = 1`` two-way)."""
+    destination and one association ``mu_l`` per layer (``L = 1`` two-way;
+    ``common``: one ``mu`` for every layer)."""
 
     cells: Cells
+    common: bool = False
     n_mu: int = field(init=False)
     size: int = field(init=False)
 
     def __post_init__(self):
-        self.n_mu = self.cells.L
-        self.H = helmert(self.cells.J)
-        self.Hr = self.H[self.cells.row]
-        self.Hc = self.H[self.cells.col]
-        self.Lh = _onehot(self.cells.lay, self.cells.L)
-        self.size = self.n_mu + self.cells.J - 1
+        c = self.cells
+        self.n_mu = 1 if self.common else c.L
+        self.lay = np.zeros_like(c.lay) if self.common else c.lay
+        self.H = helmert(c.J)
+        self.Hr = self.H[c.row]
+        self.Hc = self.H[c.col]
+        self.Lh = _onehot(self.lay, self.n_mu)
+        self.size = self.n_mu + c.J - 1
 
     def names(self) -> list[str]:
         c = self.cells
-        mu = ["mu"] if c.L == 1 else [f"mu:{k}" for k in c.layers]
+        mu = ["mu"] if self.n_mu == 1 else [f"mu:{k}" for k in c.layers]
         return mu + [f"score_coord:{k}" for k in range(1, c.J)]
 
     def split(self, t):
@@ -134,7 +138,7 @@ class Homog:
         mu, a = self.split(t)
         u = self.H @ a
         c = self.cells
-        return mu[c.lay] * u[c.row] * u[c.col]
+        return mu[self.lay] * u[c.row] * u[c.col]
 
     def jac(self, t):
         mu, a = self.split(t)
@@ -143,7 +147,7 @@ class Homog:
         uu = u[c.row] * u[c.col]
         D = np.empty((c.N, self.size))
         D[:, : self.n_mu] = self.Lh * uu[:, None]
-        D[:, self.n_mu:] = mu[c.lay][:, None] * (u[c.col][:, None] * self.Hr + u[c.row][:, None] * self.Hc)
+        D[:, self.n_mu:] = mu[self.lay][:, None] * (u[c.col][:, None] * self.Hr + u[c.row][:, None] * self.Hc)
         return D
 
     def second(self, t, e):
@@ -151,6 +155,8 @@ class Homog:
         u = self.H @ a
         c = self.cells
         E = e.reshape(c.L, c.I, c.J)
+        if self.common:
+            E = E.sum(axis=0, keepdims=True)
         Es = E + E.transpose(0, 2, 1)
         S = np.zeros((self.size, self.size))
         S[: self.n_mu, self.n_mu:] = (Es @ u) @ self.H
@@ -177,7 +183,7 @@ class Homog:
         w, U = np.linalg.eigh(0.5 * (Zp + Zp.T))
         order = np.argsort(-np.abs(w))
         u = U[:, order[k]]
-        mu = np.array([u @ Zl @ u for Zl in Z]) * sign
+        mu = np.array([u @ Zl @ u for Zl in (Z.sum(axis=0, keepdims=True) / Z.shape[0] if self.common else Z)]) * sign
         return np.concatenate([mu, self.H.T @ u])
 
     def random(self, rng, Z):
@@ -378,6 +384,13 @@ class Model:
             return None
         Nf = np.zeros((self.p, Nt.shape[1]))
         Nf[self.pL:] = Nt
+        if Nt.shape[1] == 1:  # one direction: the Householder reflection taking e_1 to it
+            v = Nf[:, 0] / np.sqrt(Nf[:, 0] @ Nf[:, 0])
+            w = v.copy()
+            w[0] -= 1.0 if v[0] < 0 else -1.0
+            w /= np.sqrt(w @ w)
+            Q = np.eye(self.p) - 2.0 * np.outer(w, w)
+            return Q[:, 1:]
         Q, _ = np.linalg.qr(Nf, mode="complete")
         return Q[:, Nt.shape[1]:]
 
