@@ -64,6 +64,7 @@ from scipy.linalg.lapack import dposv as _dposv
 
 from .errors import MobilityConvergenceError, MobilityConvergenceWarning, StartsDisagreeWarning
 from .likelihood import derivatives, probabilities
+from .trust import trust_region_step  # noqa: F401 (re-exported)
 from .geometry import _basis_template, _sumzero_basis, free_basis, tangent_basis  # noqa: F401 (re-exported)
 from .spec import MobilityData, ParamLayout
 
@@ -145,50 +146,6 @@ class _Run:
 #: Initial trust-region radius (Euclidean norm in the free coordinates; the
 #: scores have unit length) of each start.
 TRUST_RADIUS = 1.0
-
-
-def trust_region_step(A: np.ndarray, g: np.ndarray, radius: float) -> np.ndarray:
-    """Maximiser of the quadratic model ``g'd - d'Ad/2`` over ``|d| <= radius``
-    for a symmetric ``A`` (More and Sorensen 1983, on the eigen-decomposition
-    of the small matrix ``A``): the Newton step if ``A`` is positive definite
-    and the step fits, otherwise a step on the boundary.
-
-    The solution is ``d = (A + lam I)^{-1} g`` with ``lam > -min eig(A)`` and
-    ``|d| = radius``; ``lam`` is found by Newton's method on
-    ``1/radius - 1/|d(lam)|``, which converges monotonically from the left.
-    In the "hard case" (``g`` orthogonal to the leading negative direction)
-    the step is completed along that direction. Unlike a step with the
-    eigenvalues in absolute value, it moves furthest along directions of
-    negative curvature, which gets iterations out of saddle regions quickly.
-    """
-    w, U = np.linalg.eigh(A)
-    gam = g @ U
-    gam2 = gam * gam
-    r2 = radius * radius
-    if w[0] > 0:  # positive definite: the Newton step if it fits, else lam > 0
-        if gam2 @ w**-2.0 <= r2:
-            return U @ (gam / w)
-        lo = lam = 0.0
-    else:
-        lo = -float(w[0])
-        scale = max(1.0, abs(float(w[-1])))
-        lam = lo + max(abs(float(gam[0])) / radius, 1e-12 * scale)
-    if lam > lo and gam2 @ (w + lam) ** -2.0 < r2:  # hard case (or a tiny gradient): boundary along u_0
-        den = w + lo
-        den[0] = np.inf
-        d = U @ (gam / den)
-        tau = np.sqrt(max(r2 - d @ d, 0.0))
-        return d + tau * (1.0 if gam[0] >= 0 else -1.0) * U[:, 0]
-    for _ in range(30):
-        inv = 1.0 / (w + lam)
-        q2 = gam2 @ (inv * inv)
-        q = q2**0.5
-        if abs(q - radius) <= 1e-3 * radius:  # a trust region needs no more
-            break
-        dq = -(gam2 @ (inv * inv * inv)) / q
-        lam_new = lam + (q - radius) * q / (radius * -dq)
-        lam = lam_new if lam_new > lo else 0.5 * (lam + lo)
-    return U @ (gam / (w + lam))
 
 
 def _retract(beta: np.ndarray, J: int, mu0: int, b0: int) -> np.ndarray:

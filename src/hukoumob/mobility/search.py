@@ -30,7 +30,7 @@ import numpy as np
 from scipy.linalg.lapack import dposv as _dposv
 from scipy.special import xlogy
 
-from .fit import trust_region_step
+from .trust import trust_region_step
 from .terms import Model
 
 #: Relative tolerances (module docstring).
