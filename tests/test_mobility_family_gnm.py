@@ -82,6 +82,12 @@ def _ref(frozen, tid, model):
     return row.iloc[0]
 
 
+#: Where gnm's best of its seeds (10 in the frozen run) stops at a lower
+#: maximum than our search finds: RC(1) with a full diagonal on sparse yaish
+#: layers (gnm reports converged=FALSE on education 4). Here the tests assert
+#: that ours has the higher likelihood with the same df, not equality.
+GNM_SHORT = {("yaish_educ1", "rc/full"), ("yaish_educ4", "rc/full")}
+
 CASES = [(t, m) for t in TWO_WAY_TABLES for m in TWO_WAY_MODELS] + [
     (t, m) for t in LAYERED_TABLES for m in LAYERED_ASSOCIATIONS]
 
@@ -92,11 +98,16 @@ def test_deviance_and_df_match_gnm(frozen, tid, model):
     ref = _ref(frozen, tid, model)
     assert res.df_resid == int(ref["df"])
     rel = 1e-6 if res.mle_exists else 1e-5
+    if (tid, model) in GNM_SHORT:
+        assert res.deviance < float(ref["deviance"]) * (1 - 1e-3)
+        return
     assert res.deviance == pytest.approx(float(ref["deviance"]), rel=rel, abs=rel * 1e-3)
 
 
 @pytest.mark.parametrize("tid,model", CASES)
 def test_fitted_values_match_gnm(frozen, tid, model):
+    if (tid, model) in GNM_SHORT:
+        pytest.skip("gnm stopped at a lower maximum (GNM_SHORT)")
     res = ours(frozen, tid, model)
     fv = frozen["fitted"]
     ref = fv[(fv["table"] == tid) & (fv["model"] == model)]
@@ -117,6 +128,8 @@ def test_fitted_values_match_gnm(frozen, tid, model):
 
 @pytest.mark.parametrize("tid,model", CASES)
 def test_normalised_parameters_match_gnm(frozen, tid, model):
+    if (tid, model) in GNM_SHORT:
+        pytest.skip("gnm stopped at a lower maximum (GNM_SHORT)")
     res = ours(frozen, tid, model)
     pr = frozen["params"]
     ref = pr[(pr["table"] == tid) & (pr["model"] == model)]
