@@ -150,3 +150,9 @@ def test_order_reversal_of_worked_odds_is_found(on_records, t5):
     ours = on_records.set_index("id")["value"]
     reversed_ = ours["m3b_odds_I_II_vs_IVab"] < ours["m3b_odds_I_II_vs_V_VI"]  # the paper's is the other way
     assert got["where"].str.contains("`m3b_odds_I_II_vs_IVab`.*reversed").any() == reversed_
+
+
+def test_range_position_reads_before_the_range():
+    assert T.range_position(0.2, 0.29, 0.5) == "below the lowest of"
+    assert T.range_position(0.3, 0.29, 0.5) == "within"
+    assert T.range_position(3.21, 1.66, 3.2) == "above the highest of"

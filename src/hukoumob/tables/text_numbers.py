@@ -291,8 +291,9 @@ def beside_paper(ours: pd.DataFrame, ids=None) -> pd.DataFrame:
 
 
 def range_position(value: float, low: float, high: float) -> str:
-    """Where ``value`` lies against a printed range: 'below the lowest', 'within' or 'above the highest'."""
-    return "below the lowest" if value < low else "above the highest" if value > high else "within"
+    """Where ``value`` lies against a printed range, to go before "the range": 'below the lowest of',
+    'within' or 'above the highest of'."""
+    return "below the lowest of" if value < low else "above the highest of" if value > high else "within"
 
 
 # ------------------------------------------------- where ours contradicts the paper
