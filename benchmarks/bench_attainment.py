@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         ("SE aside: design, cluster and plain SEs", lambda: table1_2.se_comparison(men)),
     ]
     results = {}
-    print(f"hukoumob.tables.table1_2 benchmark on the {label} (median of {args.repeats} runs)")
+    print(f"hukoumob.tables.table1_2 benchmark on the {label} (median of {args.repeats} runs; load average "
+          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())})")
     for name, fn in rows:
         results[name] = median_ms(fn, args.repeats)
         print(f"  {name:<52s} {results[name]:8.2f} ms")

@@ -326,8 +326,9 @@ def _fit_logit(y, x, w, names, tol: float, max_iter: int, outcome: str):
     for non-integer weights; ``freq_weights`` give the pseudo-log-likelihood
     :math:`\\sum_i w_i \\{y_i \\log\\mu_i + (1-y_i)\\log(1-\\mu_i)\\}`).
     statsmodels' Newton-Raphson from zero stops when no coefficient moves by
-    more than ``tol``. Scores and bread are the model's own ``score_obs``
-    and ``hessian`` at the estimate. A fit that does not converge, or whose
+    more than ``tol`` (with the expected information, which for the logit's
+    canonical link is the observed one). Scores and bread are the model's own
+    ``score_obs`` and ``hessian`` at the estimate. A fit that does not converge, or whose
     Hessian is singular, is checked for separation
     (:func:`~hukoumob.survey.separation.separating_terms`): a
     :class:`~hukoumob.survey.errors.SeparationError` names the covariates.
@@ -343,7 +344,7 @@ def _fit_logit(y, x, w, names, tol: float, max_iter: int, outcome: str):
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             try:
                 fit = model.fit(method="newton", start_params=np.zeros(x.shape[1]), maxiter=max_iter,
-                                tol=tol, disp=0)
+                                tol=tol, disp=0, optim_hessian="eim")
             except np.linalg.LinAlgError:
                 problem = "has a singular information matrix on the way to the estimate"
     if problem is None:
@@ -351,7 +352,7 @@ def _fit_logit(y, x, w, names, tol: float, max_iter: int, outcome: str):
         if not fit.mle_retvals["converged"] or not np.isfinite(beta).all():
             problem = f"did not converge in {max_iter} iterations"
         else:
-            info = -np.asarray(model.hessian(beta))
+            info = -np.asarray(model.hessian(beta, observed=False))
             try:
                 bread = np.linalg.inv(info)
             except np.linalg.LinAlgError:

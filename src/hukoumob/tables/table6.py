@@ -465,11 +465,14 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
     g["hazard"] = g["events"] / g["at_risk"]
     # one spell per man and run of years in one group: at risk from its first year (entry just
     # before it, as SurvfuncRight's entry is exclusive) to its last, the event in the last year
-    d = d.sort_values(["person", "labor_market_experience"])
-    run = (d["group"] != d.groupby("person")["group"].shift()).cumsum().rename("run")
-    spells = d.groupby(run).agg(group=("group", "first"), start=("labor_market_experience", "min"),
-                                time=("labor_market_experience", "max"), event=("event", "last"),
-                                weight=("weight", "first"))
+    order = np.lexsort((d["labor_market_experience"].to_numpy(), d["person"].to_numpy()))
+    person, grp = d["person"].to_numpy()[order], d["group"].to_numpy()[order]
+    exp = d["labor_market_experience"].to_numpy(float)[order]
+    first = np.flatnonzero(np.r_[True, (person[1:] != person[:-1]) | (grp[1:] != grp[:-1])])
+    last = np.r_[first[1:] - 1, len(order) - 1]
+    spells = pd.DataFrame({"group": grp[first], "start": exp[first], "time": exp[last],
+                           "event": d["event"].to_numpy(float)[order][last],
+                           "weight": d["weight"].to_numpy(float)[order][first]})
     cumulative = pd.Series(0.0, index=g.index)
     for group, sp in spells.groupby("group"):
         sf = SurvfuncRight(sp["time"].to_numpy(float), sp["event"].to_numpy(float),
