@@ -25,3 +25,9 @@ def test_bibliography_page_lists_cited_entries_and_the_paper():
     page = (ROOT / "book" / "bibliography.md").read_text(encoding="utf-8")
     assert ":all:" not in page
     assert re.search(r":filter: cited or key == \"wu_treiman_2007\"", page)
+
+
+def test_bibliography_keys_are_unique():
+    keys = ENTRY.findall((ROOT / "references.bib").read_text(encoding="utf-8"))
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    assert not repeated, f"references.bib defines these keys more than once: {repeated}"
