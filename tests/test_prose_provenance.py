@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SUFFIXES = ("_replica", "_paper", "_tables", "_nopaper", "_book", "_label", "_text")
 NOPAPER_PHRASE = "paper prints no"
 #: Chapters not yet on the convention (issue 13: the prose of chapters 01-04 and 08 is being redone).
-NOT_YET = {"03_status_attainment", "80_replica"}
+NOT_YET = {"80_replica"}
 
 _GLUE = re.compile(r"\{glue(?::text|:md|)?\}`([^`]+)`")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*(\{([\w:-]+)\})?")

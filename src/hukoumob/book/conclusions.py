@@ -196,6 +196,12 @@ def _checks() -> tuple[Check, ...]:
                    (Ref.of("table5", model="model1", panel="C_association", term="overall_association",
                            statistic="est"), socialist_min),
                    lambda china, low: china < low))
+    c.append(Check("t5_m1_immobility_above_socialist", "note11",
+                   "Model 1: China's immobility is above the highest of the six former state socialist countries "
+                   "of note 11 (Poland): the 'higher immobility' net of which China is more open", "published_tables",
+                   (Ref.of("table5", model="model1", panel="B_immobility", term="immobility", statistic="est"),
+                    Ref.of("text", kind="text", id="n11_immobility_socialist_max_poland")),
+                   lambda china, high: china > high))
     c.append(Check("t5_m2_above_socialist", "note11",
                    "Model 2: the urban-origin association is above the highest of the six former state "
                    "socialist countries of note 11 (Russia)", "published_tables",
