@@ -34,7 +34,9 @@ tolerance), but it pulls in Polars, PyArrow and two compiled extensions
 is pre-1.0, and has no public "scores + bread in, covariance out" entry
 point, which the book's custom stereotype logit needs. The
 formula is short; this module implements it directly and is tested
-against R ``survey`` to 1e-6 (relative) and against hand computations.
+against R ``survey`` to 1e-6 (relative; R's outputs frozen in
+``tests/oracles/survey_*.csv`` so every test run compares, and live where R
+is installed) and against hand computations.
 
 Usage::
 
