@@ -209,7 +209,9 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
     everyone = np.ones(len(men), bool)
     facts = table1_2.segmentation_facts(men)
     age = SURVEY_YEAR - men["birth_year"].to_numpy(float)
-    college = (men["educ_level"] == "college").to_numpy()
+    # the replica carries its Table 6 level; the real file gives the year each level was reached
+    college = (men["educ_level"] == "college" if "educ_level" in men.columns
+               else pd.to_numeric(men["year_college"], errors="coerce").notna()).to_numpy()
     in_I_II = (men["son_class"] == "I_II").to_numpy()
     rural_farm = ((men["hukou14_rural"] == 1) & (men["father_class"] == "farm")).to_numpy()
     if person_years is None:
