@@ -11,7 +11,7 @@ import os
 
 import pandas as pd
 
-from hukoumob.book import verdicts
+from hukoumob.book import disclosure, verdicts
 from hukoumob.inputs import paths
 from hukoumob.inputs.schema import RESULT_SCHEMAS, SOURCES
 
@@ -41,7 +41,7 @@ def _check(frame: pd.DataFrame, table: str, source: str) -> None:
         raise ValueError(f"results for {table} repeat a key")
 
 
-def write_results(frame: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
+def write_results(frame: pd.DataFrame, table: str, source: str, men: pd.DataFrame | None = None) -> pd.DataFrame:
     """Write reproduced numbers of ``table`` from ``source`` to ``results/<table>.csv``.
 
     Rows already in the file for the same source and keys are replaced, and
@@ -52,13 +52,24 @@ def write_results(frame: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
     rounding of the printed inputs can explain, see :func:`compare`) is kept
     when the frame has one, so that the reproducibility report judges each
     number as its chapter did. Returns the rows written (with ``source``).
+
+    Real-file rows (source ``lhsccc``) pass through disclosure control
+    (:func:`hukoumob.book.disclosure.protect`: rounded to the printed
+    precision, numbers resting on fewer than ``min_cell`` men emptied and
+    marked in a ``disclosure`` column), which needs ``men``, the records they
+    were computed from. Chapters show the rows returned, never the raw frame.
     """
     _check(frame, table, source)
+    if disclosure.enabled(source):
+        if men is None:
+            raise ValueError(f"results for {table} from the real file need men=... (the records) for disclosure control")
+        frame = disclosure.protect(frame, table, men)
     run = os.environ.get("HUKOUMOB_RUN_SOURCE")  # set by the build: runs on one source are kept apart
     if run and source not in ("published_tables", run):
         raise ValueError(f"results for {table}: this build runs on {run!r}, so it writes no {source!r} rows")
     schema = RESULT_SCHEMAS[table]
-    new = frame[[*schema.columns, *(["bound"] if "bound" in frame.columns else [])]].copy()
+    extra = [c for c in ("bound", "disclosure") if c in frame.columns]
+    new = frame[[*schema.columns, *extra]].copy()
     new["source"] = source
     for col in ("value", "bound"):
         if col in new.columns:
@@ -125,6 +136,8 @@ def compare(table: str, reproduced: pd.DataFrame) -> pd.DataFrame:
     ``published``, ``reproduced``, ``difference``, ``ratio`` (SEs),
     ``tolerance``, ``criterion``, ``verdict``, ``note``.
     """
+    if "disclosure" in reproduced.columns:  # suppressed real-file numbers are neither compared nor shown
+        reproduced = reproduced[reproduced["disclosure"].fillna("") == ""]
     judged = verdicts.judge(table, reproduced)
     return judged.drop(columns=["reason_kind"])
 

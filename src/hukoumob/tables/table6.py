@@ -449,7 +449,8 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
     Columns: group, experience, at_risk (weighted), events (weighted), hazard,
     cumulative (= 1 - the Kaplan-Meier survivor function of
     :class:`statsmodels.duration.survfunc.SurvfuncRight` with the weights as
-    ``freq_weights``), n (unweighted at risk)."""
+    ``freq_weights``), n (unweighted at risk),
+    n_events (unweighted events)."""
     d = py.copy()
     lev = np.select([d[f"educ_{l}"] == 1 for l in LEVELS[1:]], LEVELS[1:], default="primary")
     d["level"] = lev
@@ -460,7 +461,7 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
         d["group"] = d[by]
     d["wev"] = d["weight"] * d["event"]
     g = d.groupby(["group", "labor_market_experience"]).agg(
-        at_risk=("weight", "sum"), events=("wev", "sum"), n=("weight", "size")).reset_index()
+        at_risk=("weight", "sum"), events=("wev", "sum"), n=("weight", "size"), n_events=("event", "sum")).reset_index()
     g = g.rename(columns={"labor_market_experience": "experience"})
     g["hazard"] = g["events"] / g["at_risk"]
     # one spell per man and run of years in one group: at risk from its first year (entry just
@@ -504,22 +505,27 @@ def separated_models(fits: Table6Fits) -> list[str]:
     return fits.separated_models()
 
 
-def separation_text(fits: Table6Fits) -> str:
-    """One line naming each separated model's covariates, with their person-years and events (or "none")."""
+def separation_text(fits: Table6Fits, count=str) -> str:
+    """One line naming each separated model's covariates, with their person-years and events (or "none");
+    ``count`` writes the counts (the book passes its disclosure rule for the real file)."""
     return "; ".join(
-        f"{m}: " + ", ".join(f"{r.term} ({r.person_years} person-years, {r.events} events)" for r in f.itertuples())
+        f"{m}: " + ", ".join(f"{r.term} ({count(r.person_years)} person-years, {count(r.events)} events)"
+                             for r in f.itertuples())
         for m, f in fits.separated.groupby("model", sort=False)) or "none"
 
 
 def coefficient_table(rows: pd.DataFrame, fits: Table6Fits) -> pd.DataFrame:
     """Table 6 as printed: one column per model, cells ``est<letter> (se)``; "not estimable" for the
-    terms of a separated model, blank where a model has no such term."""
+    terms of a separated model, blank where a model has no such term, "suppressed" where the real
+    file's disclosure control emptied the estimate."""
     separated = separated_models(fits)
 
     def cell(m, term):
         r = rows[(rows["model"] == m) & (rows["term"] == term)].set_index("statistic")["value"]
         if r.empty:
             return "not estimable" if m in separated and term in MODEL_TERMS[m] + ["constant"] else ""
+        if pd.isna(r["est"]):
+            return "suppressed (too few men)"  # disclosure control of the real file
         return f"{float(r['est']):.3f}{r.get('sig', '')} ({float(r['se']):.3f})"
 
     terms = [*MODEL_TERMS["model4"], "constant"]
