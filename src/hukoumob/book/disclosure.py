@@ -211,9 +211,20 @@ def support(frame: pd.DataFrame, table: str, men: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=frame.index, name="support")
 
 
+def _text_units(frame: pd.DataFrame) -> pd.Series:
+    from hukoumob.inputs.text_numbers import load_text_numbers
+
+    return frame["id"].map(load_text_numbers().set_index("id")["unit"])
+
+
 def suppressed(frame: pd.DataFrame, table: str, men: pd.DataFrame, threshold: int) -> pd.Series:
     """Which rows rules 2 and 3 suppress: resting on 1 to ``threshold - 1`` men (Table 6: also a dummy term
-    with no event or only events), or complementary cells of an outflow table."""
+    with no event or only events), or complementary cells of an outflow table. The text's numbers
+    (``text``) are computed from the tables' protected rows or from all men; of them a count of 1 to
+    ``threshold - 1`` is suppressed."""
+    if table == "text":
+        value = pd.to_numeric(frame["value"], errors="coerce")
+        return (_text_units(frame) == "count") & (value > 0) & (value < threshold)
     if table in ("table3", "table4"):
         return pd.Series(_support_outflow(frame, men, table, threshold)[1], index=frame.index)
     n = support(frame, table, men)
@@ -226,6 +237,10 @@ def suppressed(frame: pd.DataFrame, table: str, men: pd.DataFrame, threshold: in
 
 def printed_decimals(frame: pd.DataFrame, table: str) -> pd.Series:
     """Decimals the paper prints for each row of ``frame`` (rule 1)."""
+    if table == "text":
+        from hukoumob.inputs.text_numbers import load_text_numbers
+
+        return frame["id"].map(load_text_numbers().set_index("id")["decimals"]).fillna(3).astype(int)
     pub = load_published(table, corrected=False)
     keys = list(SCHEMAS[table].keys)
     kind = "statistic" if "statistic" in keys else "kind"
