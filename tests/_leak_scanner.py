@@ -47,7 +47,7 @@ CATEGORICAL = ("father_class", "son_class", "sample")
 MIN_COLUMNS = 3
 #: Of which at least this many shown by a "strong" number: |v| >= 10 or not a whole number;
 #: 0-9 are everywhere (counts, codes, labels) and alone identify nobody.
-MIN_STRONG = 3
+MIN_STRONG = 4
 #: Weights count only when printed with at least 3 decimals.
 WEIGHT_DECIMALS = 3
 #: The sample's definition (men 20-69 in 1996, born 1927-1976), printed all over the book: never a man's value.
@@ -412,9 +412,14 @@ def figure_cells(raw_notebook: str) -> list[int]:
     return bad
 
 
+#: The project's download (hukoumob.book.archive): the files git tracks, the same whatever data a build ran on.
+PROJECT_ARCHIVE = "hukou-replication-book.zip"
+
+
 def published_files(repo: Path) -> list[Path]:
     """Everything a build makes that could leave the machine: the HTML (but the theme's and libraries'
-    ``_static`` assets, the same for every build), ``results/``, the executed chapters and ``results.zip``."""
+    ``_static`` assets and the project archive, the same for every build), ``results/``, the executed
+    chapters and ``results.zip``."""
     html = [p for p in (repo / "_build" / "html").rglob("*") if p.is_file() and "_static" not in p.parts]
     rest = [p for d in ("results", "book") for p in (repo / d).rglob("*") if p.is_file()]
-    return sorted(html + rest)
+    return sorted(p for p in html + rest if p.name != PROJECT_ARCHIVE)
