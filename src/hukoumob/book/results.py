@@ -84,7 +84,7 @@ def write_results(frame: pd.DataFrame, table: str, source: str, men: pd.DataFram
         old = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
         new = pd.concat([old, new], ignore_index=True).fillna("")
     # columns in one order too, whichever chapter (with a bound or without) wrote first
-    columns = [*schema.columns, *(["bound"] if "bound" in new.columns else []), "source"]
+    columns = [*schema.columns, *[c for c in ("bound", "disclosure") if c in new.columns], "source"]
     canonical_order(new[columns], table).to_csv(file, index=False)
     return new[new["source"] == source]
 
