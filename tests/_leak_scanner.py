@@ -20,7 +20,8 @@ two categorical columns (classes, sample) with an integer cell of 1 to
 
 What it reads: HTML (tables and text), executed notebooks (outputs and cell
 sources), CSV, logs and zip archives (each member). **What it cannot check:
-the pixels of a figure.** For figures it checks the code instead
+the pixels of a figure** (PNG or SVG: the coordinates in an SVG are drawing
+positions, not data). For figures it checks the code instead
 (:func:`figure_cells`): a notebook cell with an image output whose code
 plots the records frame directly (``men[...]``, ``rec.men``, ``data=men``).
 """
@@ -310,7 +311,7 @@ class PeopleScanner:
                 for member in archive.namelist():
                     leaks += self.scan_bytes(archive.read(member), f"{name}!{member}")
             return leaks
-        if name.endswith((".png", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf", ".eot", ".ico", ".pickle", ".doctree")):
+        if name.endswith((".png", ".svg", ".jpg", ".jpeg", ".gif", ".woff", ".woff2", ".ttf", ".eot", ".ico", ".pickle", ".doctree")):
             return []  # pixels and binaries: not checked (module docstring)
         text = data.decode("utf-8", errors="replace")
         if name.endswith(".ipynb"):
