@@ -156,3 +156,20 @@ def test_range_position_reads_before_the_range():
     assert T.range_position(0.2, 0.29, 0.5) == "below the lowest of"
     assert T.range_position(0.3, 0.29, 0.5) == "within"
     assert T.range_position(3.21, 1.66, 3.2) == "above the highest of"
+
+
+def test_a_share_resting_on_few_men_is_left_out(men):
+    few = men.copy()
+    college = few["year_college"].notna()
+    keep = college & (few["hukou14_rural"] == 1) & (few["father_class"] == "farm")
+    drop = keep[keep].index[T.MIN_MEN - 1:]
+    few = few.drop(index=drop)
+    got = T.records_only_numbers(few, "replica", person_years=0)
+    assert "tertiary_rural_farm_in_I_II_pct" not in set(got["id"])
+    assert "tertiary_rural_farm_in_I_II_pct" in got.attrs["missing"]
+
+
+def test_records_without_college_information_leave_the_tertiary_shares_out(men):
+    got = T.records_only_numbers(men.drop(columns=["year_college", "educ_level"]), "lhsccc", person_years=0)
+    assert {"tertiary_in_I_II_pct", "tertiary_rural_farm_in_I_II_pct"} <= set(got.attrs["missing"])
+    assert "born_before_1942_pct" in set(got["id"])

@@ -188,9 +188,27 @@ def table6_numbers(rows: pd.DataFrame, source: str) -> pd.DataFrame:
     return evaluate_formulas({"table6": rows}, source)
 
 
+#: A share of the records resting on fewer men than this is not given (DESIGN.md, real-file disclosure).
+MIN_MEN = 5
+
+
 def _share(event: np.ndarray, among: np.ndarray, w: np.ndarray) -> float:
+    """Weighted share of ``event`` among ``among``; NaN (left out) when fewer than :data:`MIN_MEN` men
+    are in the group or in the event cell."""
+    if among.sum() < MIN_MEN or 0 < (among & event).sum() < MIN_MEN:
+        return np.nan
     den = w[among].sum()
     return float(w[among & event].sum() / den) if den > 0 else np.nan
+
+
+def _college(men: pd.DataFrame) -> np.ndarray | None:
+    """Men with tertiary education: a year of reaching college (the Table 6 histories), else
+    ``educ_level == "college"``; None when the file has neither."""
+    if "year_college" in men.columns:
+        return pd.to_numeric(men["year_college"], errors="coerce").notna().to_numpy()
+    if "educ_level" in men.columns:
+        return (men["educ_level"] == "college").to_numpy()
+    return None
 
 
 def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | None = None,
@@ -209,9 +227,7 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
     everyone = np.ones(len(men), bool)
     facts = table1_2.segmentation_facts(men)
     age = SURVEY_YEAR - men["birth_year"].to_numpy(float)
-    # the replica carries its Table 6 level; the real file gives the year each level was reached
-    college = (men["educ_level"] == "college" if "educ_level" in men.columns
-               else pd.to_numeric(men["year_college"], errors="coerce").notna()).to_numpy()
+    college = _college(men)
     in_I_II = (men["son_class"] == "I_II").to_numpy()
     rural_farm = ((men["hukou14_rural"] == 1) & (men["father_class"] == "farm")).to_numpy()
     if person_years is None:
@@ -223,8 +239,8 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
         "movers_changed_hukou_pct": 100 * facts["movers_changed"],
         "rural_modal_isei_share": facts["rural_modal_share"],
         "rural_modal_isei": facts["rural_modal_isei"],
-        "tertiary_in_I_II_pct": 100 * _share(in_I_II, college, w),
-        "tertiary_rural_farm_in_I_II_pct": 100 * _share(in_I_II, college & rural_farm, w),
+        "tertiary_in_I_II_pct": 100 * _share(in_I_II, college, w) if college is not None else np.nan,
+        "tertiary_rural_farm_in_I_II_pct": 100 * _share(in_I_II, college & rural_farm, w) if college is not None else np.nan,
         "t6_person_years": float(person_years),
     }
     frame = tn.load_text_numbers() if frame is None else frame
@@ -233,7 +249,8 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
         raise RuntimeError(f"records-only text numbers out of step with the transcription: "
                            f"computed {sorted(set(values) - expected)}, not computed {sorted(expected - set(values))}")
     out = pd.DataFrame([(k, v, source) for k, v in values.items() if np.isfinite(v)], columns=COLUMNS)
-    out.attrs["missing"] = {k: "an empty group in the records" for k, v in values.items() if not np.isfinite(v)}
+    out.attrs["missing"] = {k: f"an empty group, fewer than {MIN_MEN} men, or no such column in the records"
+                            for k, v in values.items() if not np.isfinite(v)}
     return out
 
 
