@@ -54,7 +54,7 @@ def test_empty_results_still_list_every_published_number(tmp_path):
 def test_printed_numbers_as_results_are_reproduced(tmp_path):
     """Printed numbers written as results of a source that is judged by rounding are all reproduced."""
     rep = report.build_report(_published_as_results(tmp_path / "results", source="lhsccc"))
-    _assert_complete(rep, {"published_tables", "replica", "lhsccc"})
+    _assert_complete(rep, {"published_tables", "lhsccc"})  # a real-file run shows no replica column
     real = rep[(rep["source"] == "lhsccc") & (rep["feasible"] == "yes") & (rep["table"] != "text")]
     assert (real["verdict"] == "reproduced").all()
     # Table 6's footnote letters are compared as text
@@ -86,10 +86,10 @@ def test_printed_numbers_on_the_replica_are_judged_by_calibration_targets(tmp_pa
     assert len(scores) and (scores["verdict"] == "not a calibration target").all()
 
 
-def test_real_file_numbers_add_a_source(tmp_path):
+def test_real_file_numbers_replace_the_replica(tmp_path):
     folder = _published_as_results(tmp_path / "results", source="lhsccc", tables=("table1",))
     rep = report.build_report(folder)
-    _assert_complete(rep, {"published_tables", "replica", "lhsccc"})
+    _assert_complete(rep, {"published_tables", "lhsccc"})  # a real-file run shows no replica column
 
 
 def test_the_books_own_results_are_covered(tmp_path):
@@ -225,7 +225,8 @@ def test_text_numbers_join_on_id_and_are_optional(tmp_path, monkeypatch):
         f"t6_person_years,{printed['t6_person_years'] * 1.015},replica\n"  # calibration: within 2%
         f"rural_origin_pct,{printed['rural_origin_pct'] + 3},replica\n")
     monkeypatch.setattr(report.verdicts, "text_numbers_path", lambda: numbers)
-    rep = report.build_report(folder).set_index(["table", "key", "source"])
+    every_source = ("published_tables", "replica", "lhsccc")  # a build shows two; the join is tested on all
+    rep = report.build_report(folder, sources=every_source).set_index(["table", "key", "source"])
     assert rep.loc[("text", "id=rural_origin_pct", "lhsccc"), "verdict"] == "reproduced"
     # "about 28 per cent" agrees within 10% of it
     assert rep.loc[("text", "id=urban_hukou_rural_origin_pct", "published_tables"), "verdict"] == "reproduced"
@@ -268,3 +269,19 @@ def test_figure_has_one_panel_per_table(tmp_path):
     assert len(titled) == len(SCHEMAS)
     assert all(ax.get_xlabel() and ax.get_ylabel() for ax in titled)
     matplotlib.pyplot.close(fig)
+
+
+def test_report_shows_only_the_runs_own_source(monkeypatch):
+    """Issue 16: a real-file build's report never carries the replica's numbers, nor the reverse."""
+    import pandas as pd
+
+    from hukoumob.book.report import report_sources
+
+    both = {"table1": pd.DataFrame({"source": ["replica", "lhsccc", "published_tables"]})}
+    monkeypatch.setenv("HUKOUMOB_RUN_SOURCE", "lhsccc")
+    assert report_sources(both) == ("published_tables", "lhsccc")
+    monkeypatch.setenv("HUKOUMOB_RUN_SOURCE", "replica")
+    assert report_sources(both) == ("published_tables", "replica")
+    monkeypatch.delenv("HUKOUMOB_RUN_SOURCE")
+    assert report_sources(both) == ("published_tables", "lhsccc")
+    assert report_sources({"table1": pd.DataFrame({"source": ["replica"]})}) == ("published_tables", "replica")

@@ -31,7 +31,9 @@ reproduces; :func:`plot_report` draws reproduced against published values.
 
 from __future__ import annotations
 
+
 import html
+import os
 import re
 from pathlib import Path
 
@@ -225,12 +227,23 @@ def _reason(table: str, source: str, verdict: str, note: str, kind: str) -> tupl
     return note, chapter, anchor
 
 
+def report_sources(loaded: dict[str, pd.DataFrame]) -> tuple[str, ...]:
+    """The sources a report shows: the published tables and the run's own source (issue 16: a build
+    on the real file shows the real file, never the replica's numbers beside it, and the other way
+    round). The run's source is ``$HUKOUMOB_RUN_SOURCE`` under the build, else the real file when
+    ``results/`` holds any of its numbers, else the replica."""
+    run = os.environ.get("HUKOUMOB_RUN_SOURCE")
+    present = set().union(*(set(f["source"]) for f in loaded.values())) if loaded else set()
+    own = run if run in ("replica", "lhsccc") else ("lhsccc" if "lhsccc" in present else "replica")
+    return tuple(s for s in SOURCES if s in ("published_tables", own))
+
+
 def build_report(results_dir: Path | str | None = None, sources: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per printed number (Tables 1-6 and, when transcribed, the prose) and per source, with its verdict.
 
     ``results_dir`` defaults to :func:`hukoumob.inputs.paths.results_dir`. ``sources``
-    defaults to the published tables and the replica, plus the real survey
-    file when ``results/`` holds any of its numbers. Columns
+    defaults to :func:`report_sources`: the published tables and the source the
+    build ran on (the replica, or the real survey file, never both). Columns
     (:data:`REPORT_COLUMNS`): ``table``, ``key`` (as in ``errata.csv``),
     ``statistic``, ``source``, ``published`` (as printed: a number, or a
     footnote letter), ``ours``, ``difference``, ``ratio`` (SEs: ours over
@@ -244,8 +257,7 @@ def build_report(results_dir: Path | str | None = None, sources: tuple[str, ...]
     folder = Path(results_dir) if results_dir is not None else paths.results_dir()
     loaded = {t: _load(t, folder) for t in TABLES}
     if sources is None:
-        present = set().union(*(set(f["source"]) for f in loaded.values()))
-        sources = tuple(s for s in SOURCES if s != "lhsccc" or s in present)
+        sources = report_sources(loaded)
     rows = []
     for table in TABLES:
         keys = verdicts.keys_of(table)
