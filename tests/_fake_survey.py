@@ -18,12 +18,12 @@ from hukoumob.inputs import paths
 
 EGP10 = {"I_II": "I", "III": "III", "IVab": "IVa", "V_VI": "VI", "VIIa": "VIIa", "farm": "IVc"}
 COLS = {  # ours -> the fake file's names
-    "stratum": "strat", "psu": "cluster", "adults": "nadult", "birth_year": "byear",
+    "id": "respid", "stratum": "strat", "psu": "cluster", "adults": "nadult", "birth_year": "byear",
     "residence14_rural": "res14", "hukou14_rural": "hk14", "father_isei": "fisei", "father_educ": "fedu",
     "father_party_member14": "fparty", "educ": "eduyrs", "first_isei": "isei1", "current_isei": "isei96",
     "party_member": "ccp", "labor_force_entry_year": "yrwork", "farm_entry_year": "yrfarm",
     "year_junior_hs": "yrjh", "year_senior_hs": "yrsh", "year_vocational": "yrvoc", "year_college": "yrcol",
-    "party_join_year": "yrccp",
+    "party_join_year": "yrccp", "sent_down": "sdown", "sent_down_year": "yrsdown", "sent_down_return_year": "yrback",
 }
 
 
@@ -45,6 +45,7 @@ def fake_file(folder: Path, n_women: int = 300, name: str = "fake.csv", mapping_
     raw["egpf"] = men["father_class"].map(EGP10)
     raw["egp96"] = men["son_class"].map(EGP10)
     women = raw.sample(n_women, random_state=1).assign(sex=2)
+    women["respid"] = raw["respid"].max() + 1 + np.arange(n_women)  # a person id of their own
     raw = pd.concat([raw, women], ignore_index=True)
     file = Path(folder) / name
     if file.suffix.lower() == ".dta":

@@ -93,6 +93,7 @@ def test_village_leaders_are_dropped_by_the_documented_rule(tmp_path, good):
     n_men = int((raw["sex"] == 1).sum())
     leaders = raw[raw["sex"] == 1].sample(40, random_state=5).assign(smp=3, psu=-1)
     leaders["cluster"] = leaders["cluster"] + 10**6
+    leaders["respid"] = raw["respid"].max() + 1 + np.arange(len(leaders))  # other people: ids of their own
     file, mfile = _write(tmp_path, pd.concat([raw, leaders], ignore_index=True), mapping)
     men = load_records(str(file), mapping=mfile).men
     assert len(men) == n_men and set(men["sample"]) == {"urban", "rural"}

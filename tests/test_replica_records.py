@@ -73,3 +73,16 @@ def test_mapping_named_by_the_environment_and_a_stata_file(tmp_path, monkeypatch
     monkeypatch.setenv("HUKOUMOB_LHSCCC_MAPPING", str(mfile))
     rec = load_records(str(file))
     assert rec.source == "lhsccc" and len(rec.men) == len(pd.read_csv(paths.REPLICA / "men.csv"))
+
+
+def test_sent_down_histories_load_and_are_checked(tmp_path):
+    file, mfile, raw, mapping = fake_file(tmp_path)
+    rec = load_records(str(file), mapping=mfile)
+    men = pd.read_csv(paths.REPLICA / "men.csv")
+    assert (rec.men["sent_down"].to_numpy() == men["sent_down"].to_numpy()).all()
+    not_sent = raw.index[(raw["sdown"] == 0) & (raw["sex"] == 1)][:4]
+    raw.loc[not_sent, "yrsdown"] = 1970
+    sent = raw.index[(raw["sdown"] == 1) & raw["yrback"].notna()][:2]
+    raw.loc[sent, "yrback"] = raw.loc[sent, "yrsdown"]
+    _fails(tmp_path, raw, mapping, "sent_down_year: 4 of", "sent_down is not 1",
+           "sent_down_return_year: 2 of", "in or before the year sent down")

@@ -62,6 +62,9 @@ HISTORY = {
     "year_junior_hs": ("int", 1930, SURVEY_YEAR), "year_senior_hs": ("int", 1930, SURVEY_YEAR),
     "year_vocational": ("int", 1930, SURVEY_YEAR), "year_college": ("int", 1930, SURVEY_YEAR),
     "party_join_year": ("int", 1930, SURVEY_YEAR),
+    # send-down histories (paper, "Mobility tables"); the policy ran 1962-1978
+    "sent_down": ("dummy", 0, 1), "sent_down_year": ("int", 1962, 1978),
+    "sent_down_return_year": ("int", 1962, SURVEY_YEAR),
 }
 
 
@@ -273,6 +276,26 @@ def apply_mapping(raw: pd.DataFrame, mapping: dict) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def _sent_down_problems(men: pd.DataFrame) -> list[str]:
+    """Send-down years only for men sent down, and a return after the year sent down (counts only)."""
+    if "sent_down" not in men.columns:
+        return []
+    n = len(men)
+    sent = pd.to_numeric(men["sent_down"], errors="coerce") == 1
+    out = []
+    for col in ("sent_down_year", "sent_down_return_year"):
+        if col in men.columns:
+            bad = ~sent & pd.to_numeric(men[col], errors="coerce").notna()
+            if bad.any():
+                out.append(f"{col}: {int(bad.sum())} of {n} rows have a year but sent_down is not 1")
+    if {"sent_down_year", "sent_down_return_year"} <= set(men.columns):
+        back = pd.to_numeric(men["sent_down_return_year"], errors="coerce")
+        bad = back <= pd.to_numeric(men["sent_down_year"], errors="coerce")
+        if bad.any():
+            out.append(f"sent_down_return_year: {int(bad.sum())} of {n} rows return in or before the year sent down")
+    return out
+
+
 def validate_men(men: pd.DataFrame) -> None:
     """Check presence, types, ranges and the sample restriction; raise one RecordsError listing all problems."""
     problems = []
@@ -329,6 +352,7 @@ def validate_men(men: pd.DataFrame) -> None:
         bad = (pd.to_numeric(men["hukou_change"], errors="coerce") == 1) & (pd.to_numeric(men["hukou14_rural"], errors="coerce") == 0)
         if bad.any():
             problems.append(f"hukou_change: {int(bad.sum())} of {n} rows changed hukou without a rural hukou at 14")
+    problems += _sent_down_problems(men)
     if "sex" in men.columns and men["sex"].nunique() > 1:
         problems.append(f"sex: the records hold more than one sex ({men['sex'].nunique()} codes); the sample is men only")
     if problems:

@@ -23,7 +23,28 @@ def main(argv: list[str] | None = None) -> int:
     params = io.load_params(args.out)  # always generate from the saved (rounded) parameters
     men = generate(params)
     print(f"{len(men)} men -> {io.save_men(men, args.out)} ({time.perf_counter() - start:.1f} s)", flush=True)
+    if args.calibrate:
+        print(summary_text(men), flush=True)
     return 0
+
+
+def summary_text(men) -> str:
+    """The scorecard's hit counts per criterion (printed at the end of a calibration)."""
+    import warnings
+
+    import pandas as pd
+
+    from . import scorecard, statements
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        card = pd.concat([scorecard.scorecard(men), statements.all_rows(men)], ignore_index=True)
+    counted = card[card["hit"].notna()]
+    lines = ["scorecard (hits / compared):"]
+    for crit, g in counted.groupby("criterion", sort=False):
+        lines.append(f"  {crit:<18} {int(g['hit'].astype(bool).sum()):>4} / {len(g):<4}"
+                     + "  " + ", ".join(f"{t} {int(h['hit'].astype(bool).sum())}/{len(h)}" for t, h in g.groupby("table")))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

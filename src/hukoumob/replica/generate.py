@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import careers, design, destinations, history, origins, schooling, status
+from . import careers, design, destinations, history, origins, schooling, sentdown, status
 
-STAGES = ("design", "origins", "schooling", "careers", "destinations", "history", "status")
+#: Stages in order of their random streams (a new stage goes last, so the earlier streams stay the same).
+STAGES = ("design", "origins", "schooling", "careers", "destinations", "history", "status", "sent_down")
 
 #: Columns of ``data/replica/men.csv``, in order (see data/replica/README.md).
 COLUMNS = [
@@ -23,6 +24,7 @@ COLUMNS = [
     "educ", "educ_level", "year_junior_hs", "year_senior_hs", "year_vocational", "year_college",
     "adult_education", "labor_force_entry_year", "first_isei", "hukou_change", "hukou_change_year",
     "party_member", "party_join_year", "son_class", "current_isei", "farm_entry_year",
+    "sent_down", "sent_down_year", "sent_down_return_year",
 ]
 
 
@@ -80,6 +82,7 @@ def generate(params: dict, seed: int | None = None, scale: int = 1, exact: bool 
     if upto == "history":
         return men
     men = status.draw_current_isei(men, params, rng["status"])
+    men = sentdown.draw_sent_down(men, params, params["sent_down"]["counts"], rng["sent_down"])
     men["id"] = np.arange(1, len(men) + 1)
     return men[[*COLUMNS, "group", "sample"]]
 

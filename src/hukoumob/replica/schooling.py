@@ -2,9 +2,18 @@
 
 Years of schooling (s = residence, X = hukou changer, U = urban origin)::
 
-    ED = M_s( p1_s zs(FE) + p2_s zs(FI) + d_ED,U U + d_ED,X X + g_ED zs(B) + u_psu + e_3 )  on [0, 19]
+    ED = M_s( p1_s zs(FE) + p2_s zs(FI) + d_ED,U U + d_ED,X X + g_ED zs(B)
+              + R (s_stay (1 - X) + s_chg X) + u_psu + e_3 )  on [0, hi_i]
 
-(M_s: Table 1's weighted mean and SD in sample s; u_psu: a PSU effect.)
+(M_s: Table 1's weighted mean and SD in sample s; u_psu: a PSU effect;
+R = 1 for Table 6's population, rural origin with a father outside farming;
+s_stay, s_chg: ``schooling.at_risk_shift``, set by hand towards the composition
+Table 6's printed coefficients imply: few primary-schooled person-years.)
+``hi_i`` = 19, except 14 for the men of Table 6's population who kept a rural
+hukou: the paper says "everyone analyzed in Table 6 who attained tertiary
+education also successfully converted his hukou" (Model 4), so their
+schooling is censored below college *inside* the moment matching (the
+sample's weighted mean and SD still hold).
 Levels, as in Table 6: ``primary`` (fewer than 9 years, including none),
 ``junior_hs`` (9-11), ``senior_hs`` or ``vocational`` (12-14; vocational
 with a probability that is higher for hukou changers), ``college`` (15 or
@@ -26,6 +35,7 @@ from .transforms import match_moments_int, stage_inputs, wstd
 
 LEVELS = ("primary", "junior_hs", "senior_hs", "vocational", "college")
 LEVEL_YEARS = {"junior_hs": 9, "senior_hs": 12, "vocational": 12, "college": 15}
+COLLEGE_YEARS = LEVEL_YEARS["college"]
 
 
 def level_of(educ: np.ndarray, vocational: np.ndarray) -> np.ndarray:
@@ -47,13 +57,21 @@ def draw_schooling(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.D
     q = p["paths"]
     t1 = p["table1"]["educ"]
     educ = np.zeros(n)
+    nonfarm = out["father_class"].to_numpy() != "farm"
+    pop6 = (u0 == 0) & nonfarm  # Table 6's population: rural origin, father not farming
+    # the paper (Table 6, Model 4): everyone of Table 6's population with tertiary schooling converted his hukou
+    cap = np.where(pop6 & (x == 0), COLLEGE_YEARS - 1, 19)
+    # Table 6's population is more schooled than other rural-origin men (a latent shift, stayers and changers)
+    at_risk_shift = p["schooling"].get("at_risk_shift", {"stayer": 0.0, "changer": 0.0})
+    shift = pop6 * np.where(x == 1, at_risk_shift["changer"], at_risk_shift["stayer"])
     for s in RESIDENCES:
         i = sample == s
         raw = (q["ed_on_fe"][s] * wstd(out["father_educ"].to_numpy()[i], w[i])
                + q["ed_on_fi"][s] * wstd(out["father_isei"].to_numpy()[i], w[i])
                + q["ed_urban_origin"] * u0[i] + q["ed_changer"] * x[i]
+               + shift[i]
                + q["ed_cohort"] * wstd(out["birth_year"].to_numpy()[i], w[i]) + upsu[i] + e[i])
-        educ[i] = match_moments_int(raw, w[i], t1[s]["mean"], t1[s]["sd"], 0, 19)
+        educ[i] = match_moments_int(raw, w[i], t1[s]["mean"], t1[s]["sd"], 0, cap[i])
     out["educ"] = educ.astype(int)
     sch = p["schooling"]
     pv = np.where(x == 1, sch["p_vocational_changer"], sch["p_vocational"])

@@ -48,6 +48,12 @@ SE_RATIO_TOLERANCE = 0.3
 R2_TOLERANCE = 0.02
 #: Table 6's person-years (the N of its title; text number ``t6_person_years``), relative.
 PERSON_YEARS_TOLERANCE = 0.02
+#: The paper's prose numbers (:mod:`hukoumob.replica.statements`): shares within this many points ...
+TEXT_SHARE_TOLERANCE = 2.0
+#: ... counts within this share.
+TEXT_COUNT_TOLERANCE = 0.10
+#: Goals of the prose checks (:func:`hukoumob.replica.statements.all_rows`), as :data:`GOALS`.
+TEXT_GOALS = {"stated_fact": 1.0, "text_number": 0.9, "text_sign": 1.0, "predicted_moves": 1.0}
 #: Share of each criterion's numbers that must be on target (the replica's acceptance goals).
 GOALS = {"table1": 1.0, "tables3_4": 1.0, "unweighted_n": 1.0, "within_1se": 0.9, "r2": 1.0,
          "person_years": 1.0, "se_within_30pct": 0.8}
@@ -216,3 +222,54 @@ def person_years_target() -> int:
     if not m:
         raise ValueError("Table 6's N not found in data/published/README.md")
     return int(m.group(1).replace(",", ""))
+
+
+#: The prose numbers the replica computes by a measure of its own: ``data/replica/text_targets.csv``.
+TEXT_TARGETS_FILE = "text_targets.csv"
+TOLERANCES = ("share", "count", "exact", "bound")
+
+
+def text_targets() -> pd.DataFrame:
+    """``data/replica/text_targets.csv`` joined with the printed values of ``data/published/text_numbers.csv``.
+
+    Columns: ``text_id``, ``measure`` (a function of :mod:`.statements`),
+    ``tolerance`` (:data:`TOLERANCES`), ``published`` (the printed number).
+    Raises ValueError naming the file and the target whose row is bad.
+    """
+    from hukoumob.inputs import paths
+    from hukoumob.inputs.text_numbers import load_text_numbers
+
+    file = paths.REPLICA / TEXT_TARGETS_FILE
+    try:
+        rows = pd.read_csv(file, dtype=str, comment="#", keep_default_na=False)
+    except (FileNotFoundError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise ValueError(f"{file}: cannot be read ({err})") from None
+    need = {"text_id", "measure", "tolerance"}
+    if not need <= set(rows.columns):
+        raise ValueError(f"{file}: columns {sorted(need - set(rows.columns))} missing")
+    printed = load_text_numbers().set_index("id")["value"]
+    for row in rows.itertuples():
+        if row.tolerance not in TOLERANCES:
+            raise ValueError(f"{file}: target {row.text_id!r}: tolerance {row.tolerance!r} is not one of {TOLERANCES}")
+        if row.text_id not in printed.index:
+            raise ValueError(f"{file}: target {row.text_id!r} is not in data/published/text_numbers.csv")
+    return rows.assign(published=rows["text_id"].map(printed).astype(float))
+
+
+def text_target(measure: str) -> float:
+    """The printed number behind one measure of :func:`text_targets` (raises KeyError naming it)."""
+    t = text_targets().query("measure != ''").set_index("measure")["published"]
+    if measure not in t.index:
+        raise KeyError(f"text target {measure!r} not in data/replica/{TEXT_TARGETS_FILE}")
+    return float(t[measure])
+
+
+def sent_down_targets() -> dict[str, int]:
+    """Men sent down per cell of :mod:`.sentdown` (returned; not returned by hukou at 14), from the prose."""
+    total = int(text_target("sent_down_count"))
+    lost = int(text_target("sent_down_not_returned"))
+    lost_urban = int(text_target("sent_down_not_returned_urban_hukou14"))
+    if not 0 <= lost_urban <= lost <= total:
+        raise ValueError(f"sent-down targets inconsistent: {lost_urban} <= {lost} <= {total} fails")
+    return {"returned": total - lost, "not_returned_urban_hukou14": lost_urban,
+            "not_returned_rural_hukou14": lost - lost_urban}
