@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hukoumob.tables.table6 import MODEL_TERMS, at_risk, fit_table6, person_years
+from hukoumob.tables import table6
+from hukoumob.tables.table6 import MODEL_TERMS, at_risk, person_years
 from hukoumob.replica import calibrate as cal
 from hukoumob.replica import generate as gen
 from hukoumob.replica import history, scorecard
@@ -12,8 +13,11 @@ from hukoumob.replica import history, scorecard
 
 def test_no_separation_in_table6(men):
     """Every Table 6 model has finite estimates and SEs; every covariate level used has events and non-events."""
-    py = person_years(men)
-    t6 = fit_table6(py)
+    pyo = table6.build_person_years(men)
+    py = pyo.data
+    fits = table6.fit_models(pyo)  # the one route to Table 6 (chapter 07, the scorecard)
+    assert fits.separated.empty and list(fits) == list(MODEL_TERMS), fits.separated
+    t6 = table6.table6_rows(fits).query("statistic != 'sig'").astype({"value": float})
     assert t6["value"].notna().all(), t6[t6["value"].isna()]
     assert (t6.query("statistic == 'se'")["value"] > 0).all()
     assert t6.query("statistic == 'est'")["value"].abs().max() < 10
@@ -58,6 +62,30 @@ def test_expected_person_years_match_the_draw_on_average(params):
 @pytest.fixture(scope="module")
 def full_card(men):
     return scorecard.scorecard(men)
+
+
+def test_scorecard_table6_is_chapter_07s_table6(men, full_card):
+    """One route (issue 12): the scorecard's Table 6 estimates and SEs are exactly
+    ``table6_rows(fit_models(build_person_years(men)))``, the numbers chapter 07 writes to results/."""
+    ours = table6.table6_rows(table6.fit_models(table6.build_person_years(men)))
+    ours = ours[ours["statistic"].isin(["est", "se"])].astype({"value": float})
+    card6 = full_card[full_card["table"] == "table6"]
+    assert len(card6) > 40 and set(card6["statistic"]) == {"est", "se"}
+    expected = card6["key"].map(dict(zip(scorecard._key("table6", ours), ours["value"])))
+    assert expected.notna().all(), card6.loc[expected.isna(), "key"].tolist()
+    np.testing.assert_array_equal(card6["replica"].to_numpy(), expected.to_numpy())
+
+
+def test_calibration_inner_fit_is_table6s_point_estimates(men):
+    """The calibration's fast inner logit (point estimates only, no ridge) agrees with the one route's
+    estimates; the numbers it reports are the scorecard's, so it steers by the same Table 6."""
+    pyo = table6.build_person_years(men)
+    fits = table6.fit_models(pyo)
+    for m in MODEL_TERMS:
+        est, n_py = cal.fit_hazard_point(men, m)
+        ref = fits[m].estimates
+        assert n_py == len(pyo.data)
+        np.testing.assert_allclose([est[t] for t in ref.index], ref.to_numpy(), rtol=1e-6, atol=1e-8)
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ as in Table 6:
 The four models of Table 6 are nested; :data:`MODEL_TERMS` lists them.
 
 Two layers. The core (:func:`at_risk`, :func:`person_years`,
-:func:`design_matrix`, :func:`fit_table6`) is also what the replica's
-generator uses, so its dating rules are those of the replica. The checked
-layer used by the book: :func:`check_histories` / :func:`build_person_years`
+:func:`design_matrix`) is also what the replica's generator uses, so its
+dating rules are those of the replica. The checked layer, the one route to
+Table 6's numbers (chapter 07, the replica scorecard, the tests): :func:`check_histories` / :func:`build_person_years`
 (bad-input rules with counts, censoring at exit), :func:`fit_models` (the
 four logits with design SEs, the population a domain of the whole sample,
 separation reported instead of fitted), :func:`table6_rows` (with the
@@ -105,31 +105,6 @@ def person_years(men: pd.DataFrame, end: pd.Series | np.ndarray | None = None) -
 def design_matrix(py: pd.DataFrame, model: str = "model4") -> np.ndarray:
     """Covariates of one Table 6 model plus a constant (last column)."""
     return np.column_stack([py[MODEL_TERMS[model]].to_numpy(float), np.ones(len(py))])
-
-
-def fit_table6(py: pd.DataFrame, models=("model1", "model2", "model3", "model4")) -> pd.DataFrame:
-    """Weighted logits of Table 6 with design-based SEs (strata, PSU; :mod:`hukoumob.survey`).
-
-    Returns rows in the Table 6 long schema (model, term, statistic, value)
-    with ``est`` and ``se``; a model that cannot be estimated (perfect
-    separation: some covariate level without any event) gets NaN rows.
-    """
-    design = SurveyDesign.from_frame(py, strata="stratum", psu="psu", weights="weight",
-                                     lonely_psu=DEFAULT_LONELY_PSU)
-    rows = []
-    for m in models:
-        try:
-            res = svy_logit(py, "event", MODEL_TERMS[m], design)
-        except ValueError:
-            # separation (SeparationError: a covariate level with no event) or no convergence:
-            # no finite estimates; report NaN
-            rows += [(m, t, st, np.nan) for t in [*MODEL_TERMS[m], "constant"] for st in ("est", "se")]
-            continue
-        est, se = res.estimates, np.sqrt(np.diag(res.vcov.to_numpy()))
-        for name, b, s in zip(est.index, est.to_numpy(), se):
-            term = "constant" if name in ("_cons", "const", "constant", "(Intercept)") else name
-            rows += [(m, term, "est", float(b)), (m, term, "se", float(s))]
-    return pd.DataFrame(rows, columns=["model", "term", "statistic", "value"])
 
 
 # ============================================================================
