@@ -46,7 +46,8 @@ from scipy import stats
 from hukoumob.inputs.schema import SCHEMAS
 from hukoumob.inputs.text_numbers import evaluate, load_text_numbers, parse_derivation
 from hukoumob.inputs.published import load_published
-from hukoumob.tables.table6 import at_risk, fit_table6, person_years
+from hukoumob.tables import table6 as _table6
+from hukoumob.tables.table6 import at_risk, person_years
 from . import sentdown, targets
 
 COLUMNS = ["criterion", "table", "item", "published", "replica", "tolerance", "hit", "reason"]
@@ -116,7 +117,9 @@ def replica_tables(men: pd.DataFrame, table5: pd.DataFrame | None = None, table6
             warnings.simplefilter("ignore")
             table5 = table5_from_records(men, se="model").rows
     out["table5"] = table5
-    out["table6"] = fit_table6(person_years(men)) if table6 is None else table6
+    if table6 is None:  # the one route to Table 6 (chapter 07, the scorecard)
+        table6 = _table6.table6_rows(_table6.fit_models(_table6.build_person_years(men)))
+    out["table6"] = table6
     return out
 
 
