@@ -36,13 +36,27 @@ def _band(ax, x0: float, x1: float, left: tuple[float, float], right: tuple[floa
     ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour, edgecolor="none", alpha=alpha))
 
 
-def alluvial(counts: pd.DataFrame, ax: plt.Axes, title: str, gap: float = 0.012, min_label: float = 0.025) -> plt.Axes:
+def spread_labels(centres: np.ndarray, min_gap: float, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+    """Label heights near ``centres`` (listed top to bottom) at least ``min_gap`` apart and inside
+    [low, high]: thin blocks get their label too, moved just enough to be read."""
+    ys = np.array(centres, dtype=float)
+    for i in range(1, len(ys)):  # top down: push each label below the one above
+        ys[i] = min(ys[i], ys[i - 1] - min_gap)
+    if len(ys) and ys[-1] < low:  # ran off the bottom: push back up
+        ys[-1] = low
+        for i in range(len(ys) - 2, -1, -1):
+            ys[i] = max(ys[i], ys[i + 1] + min_gap)
+    return np.minimum(ys, high)
+
+
+def alluvial(counts: pd.DataFrame, ax: plt.Axes, title: str, gap: float = 0.012, min_gap: float = 0.065) -> plt.Axes:
     """Flow diagram of fathers' class (left) to sons' class (right).
 
     ``counts`` is an origin x destination table of weighted counts; band
     widths are shares of the panel's total, so two panels of different size
     are comparable as distributions. Bands take the father's colour; sons'
-    blocks are grey, with the share of each class written beside it.
+    blocks are grey. Every block carries its class and share; labels of thin
+    blocks are spread at least ``min_gap`` apart, with a leader line to the block.
     """
     share = counts.reindex(index=list(CLASSES), columns=list(CLASSES)).to_numpy(float)
     share = share / share.sum()
@@ -72,11 +86,15 @@ def alluvial(counts: pd.DataFrame, ax: plt.Axes, title: str, gap: float = 0.012,
             right_fill[q] -= h
     for side, top, tot, x, ha in ((0, left_top, out_tot, x0 - width - 0.02, "right"),
                                   (1, right_top, in_tot, x1 + width + 0.02, "left")):
+        centres = top - tot / 2
+        ys = spread_labels(centres, min_gap)
         for i, cls in enumerate(CLASSES):
             if side:
                 ax.add_patch(Rectangle((x1, top[i] - tot[i]), width, tot[i], color="0.45"))
-            if tot[i] / span >= min_label:
-                ax.text(x, top[i] - tot[i] / 2, f"{SHORT[cls]} {tot[i] / span:.0%}", ha=ha, va="center", fontsize=10)
+            ax.text(x, ys[i], f"{SHORT[cls]} {tot[i] / span:.0%}", ha=ha, va="center", fontsize=10)
+            if abs(ys[i] - centres[i]) > 0.004:  # moved off its block: a leader line back to it
+                edge = x0 - width if side == 0 else x1 + width
+                ax.plot([edge, x + (0.015 if side == 0 else -0.015)], [centres[i], ys[i]], color="0.5", lw=0.7)
     ax.set_xlim(-0.45, 1.45)
     ax.set_ylim(-0.02, 1.02)
     ax.axis("off")
@@ -104,20 +122,31 @@ def alluvial_pair(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 1
     return fig
 
 
-def outflow_heatmap(pct: pd.DataFrame, ax: plt.Axes, title: str, vmax: float = 80.0) -> plt.Axes:
+def column_labels(ns: pd.Series | None = None) -> list[str]:
+    """Father-column labels of a heatmap: the class, and under it the column's men when ``ns``
+    (father class -> men) is given, so that a percentage resting on a handful of men says so."""
+    if ns is None:
+        return [SHORT[c] for c in CLASSES]
+    return [f"{SHORT[c]}\n{ns[c]:,.0f}" if pd.notna(ns.get(c)) else SHORT[c] for c in CLASSES]
+
+
+def outflow_heatmap(pct: pd.DataFrame, ax: plt.Axes, title: str, vmax: float = 80.0,
+                    ns: pd.Series | None = None) -> plt.Axes:
     """Outflow percentages (son rows x father columns) as an annotated heatmap, diagonal boxed.
 
     The boxed diagonal cells are the sons who stayed in their father's class:
-    the immobility that Table 5's ``delta`` models.
+    the immobility that Table 5's ``delta`` models. ``ns`` (father class -> men,
+    e.g. :func:`hukoumob.tables.table3_4.column_ns`'s ``unweighted_n``) is written
+    under each column's class.
     """
     cells = pct.reindex(index=list(CLASSES), columns=list(CLASSES)).astype(float)
     labels = [SHORT[c] for c in CLASSES]
     sns.heatmap(cells.to_numpy(), ax=ax, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=vmax,
-                cbar=False, linewidths=0.5, linecolor="white", xticklabels=labels, yticklabels=labels,
+                cbar=False, linewidths=0.5, linecolor="white", xticklabels=column_labels(ns), yticklabels=labels,
                 annot_kws={"fontsize": 10})
     for i in range(len(CLASSES)):
         ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="black", lw=2))
-    ax.set_xlabel("Father's class", fontsize=10)
+    ax.set_xlabel("Father's class" + ("\n(men in the column)" if ns is not None else ""), fontsize=10)
     ax.set_ylabel("Son's class", fontsize=10)
     ax.set_title(title, fontsize=10.5)
     ax.tick_params(axis="both", labelsize=9.5)
@@ -125,18 +154,21 @@ def outflow_heatmap(pct: pd.DataFrame, ax: plt.Axes, title: str, vmax: float = 8
     return ax
 
 
-def outflow_heatmaps(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 2) -> plt.Figure:
+def outflow_heatmaps(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 2,
+                     ns: dict[str, pd.Series] | None = None) -> plt.Figure:
     """A grid of :func:`outflow_heatmap` panels sharing one colour scale, with a colour bar.
 
     Axis titles are written once per row and column, and the figure is kept
     about 7 inches wide so that the cell percentages stay legible on a phone.
+    ``ns`` maps a panel's title to its column Ns (men per father's class), written
+    under the class labels.
     """
     n = len(panels)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.05 * ncols + 0.6, 3.2 * nrows + 0.5), squeeze=False,
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.05 * ncols + 0.6, (3.55 if ns else 3.2) * nrows + 0.5), squeeze=False,
                              layout="constrained")
     for i, (ax, (name, pct)) in enumerate(zip(axes.flat, panels.items())):
-        outflow_heatmap(pct, ax, name)
+        outflow_heatmap(pct, ax, name, ns=(ns or {}).get(name))
         if i % ncols:
             ax.set_ylabel("")  # only the left column names the rows
         if i + ncols < n:

@@ -51,6 +51,17 @@ def panel_from_rows(rows: pd.DataFrame, panel: str) -> tuple[pd.DataFrame, pd.Se
     return pct, n
 
 
+def column_ns(table: str, panel: str) -> pd.DataFrame:
+    """The printed men per father's column of one panel (six classes and ``total``): columns
+    ``weighted_n`` and ``unweighted_n``, as printed in Tables 3 and 4 (errata applied)."""
+    if panel not in OUTFLOW_TABLES.get(table, ()):
+        raise ValueError(f"{table} has no outflow panel {panel!r}; panels: {OUTFLOW_TABLES.get(table)}")
+    pub = load_published(table)
+    pub = pub[(pub["panel"].astype(str) == panel) & (pub["son_class"] == "N")]
+    out = pub.pivot(index="father_class", columns="kind", values="value").reindex([*CLASSES, "total"])
+    return out.reindex(columns=["weighted_n", "unweighted_n"]).astype(float)
+
+
 def rebuild_counts(pct: pd.DataFrame, n: pd.Series) -> pd.DataFrame:
     """Weighted counts n_vq = p_qv / 100 * N_v, as an origin (rows) x destination (columns) table.
 

@@ -415,7 +415,7 @@ def predicted_hazard(res, profiles: pd.DataFrame, model: str = "model4", level: 
     return out
 
 
-def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
+def cumulative_entry(py: pd.DataFrame, by: str = "entry_level", level: float = 0.95) -> pd.DataFrame:
     """Table 6's population, without a model: weighted Kaplan-Meier cumulative share entering agriculture by labour-market
     experience, by group. ``by="entry_level"``: the educational level at entry
     into the labour force (known when the clock starts; later schooling is
@@ -424,8 +424,13 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
     Columns: group, experience, at_risk (weighted), events (weighted), hazard,
     cumulative (= 1 - the Kaplan-Meier survivor function of
     :class:`statsmodels.duration.survfunc.SurvfuncRight` with the weights as
-    ``freq_weights``), n (unweighted at risk),
-    n_events (unweighted events)."""
+    ``freq_weights``), lower and upper (its pointwise ``level`` interval from
+    SurvfuncRight's Greenwood standard error, clipped to [0, 1]), n
+    (unweighted at risk), n_events (unweighted events), n_start (unweighted
+    men in the group's first year)."""
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + level / 2)
     d = py.copy()
     lev = np.select([d[f"educ_{l}"] == 1 for l in LEVELS[1:]], LEVELS[1:], default="primary")
     d["level"] = lev
@@ -450,6 +455,7 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
                            "event": d["event"].to_numpy(float)[order][last],
                            "weight": d["weight"].to_numpy(float)[order][first]})
     cumulative = pd.Series(0.0, index=g.index)
+    se = pd.Series(0.0, index=g.index)
     for group, sp in spells.groupby("group"):
         sf = SurvfuncRight(sp["time"].to_numpy(float), sp["event"].to_numpy(float),
                            entry=sp["start"].to_numpy(float) - 0.5, freq_weights=sp["weight"].to_numpy(float))
@@ -457,8 +463,27 @@ def cumulative_entry(py: pd.DataFrame, by: str = "entry_level") -> pd.DataFrame:
         k = np.searchsorted(sf.surv_times, g.loc[rows, "experience"].to_numpy(float), side="right")
         surv = np.r_[1.0, sf.surv_prob][k]
         cumulative[rows] = 1.0 - surv
+        se[rows] = np.r_[0.0, sf.surv_prob_se][k]
     g["cumulative"] = cumulative
+    g["lower"] = (cumulative - z * se).clip(0.0, 1.0)
+    g["upper"] = (cumulative + z * se).clip(0.0, 1.0)
+    g["n_start"] = g.groupby("group")["n"].transform("first")
     return g
+
+
+#: Smallest number of men (unweighted, in the group's first year at risk) for which
+#: :func:`hukoumob.figures.table6.cumulative_entry_plot` draws a Kaplan-Meier curve: below it
+#: one man's event moves the curve by several points and the step plot says more about him than
+#: about the group.
+KM_MIN_MEN = 30
+
+
+def small_groups(km: pd.DataFrame, min_men: int = KM_MIN_MEN) -> pd.Series:
+    """Groups of :func:`cumulative_entry` with fewer than ``min_men`` men at the start (group -> men),
+    in the order of :data:`LEVELS`; these are left out of the Kaplan-Meier figure."""
+    start = km.groupby("group")["n_start"].first()
+    small = start[start < min_men].astype(int)
+    return small.reindex([l for l in LEVELS if l in small.index] + [g for g in small.index if g not in LEVELS])
 
 
 def example_history() -> pd.DataFrame:
