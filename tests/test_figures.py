@@ -142,3 +142,31 @@ def test_readable_frame_relabels_keys_and_blanks_missing():
     assert out["term"].tolist() == ["Father: foreman, skilled (V+VI)", "Junior high"]
     assert out["panel"].tolist() == ["", "A: class scores"]
     assert out["x"].tolist() == [1, 2]
+
+
+# --------------------------------------------------------------------------- scorecard and BIC
+def test_scorecard_bars_say_met_or_missed_in_words_and_differ_without_colour():
+    from hukoumob.figures import replica as replica_figures
+
+    summary = pd.DataFrame({"criterion": ["a", "b", "all"], "table": ["table1", "table2", "all"],
+                            "hit_rate": [0.95, 0.5, 0.7], "goal": [0.9, 0.9, 0.9]})
+    fig = replica_figures.scorecard_bars(summary, "test")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["95% (met; goal 90%)", "50% (missed; goal 90%)"]
+    hatches = sorted(p.get_hatch() or "" for p in fig.axes[0].patches)
+    assert hatches == ["", "///"]  # a missed goal is hatched, not only another colour
+    plt.close(fig)
+
+
+def test_bic_chart_puts_every_model_on_a_row_with_the_best_at_zero():
+    from hukoumob.figures import model_choice
+    from hukoumob.tables import model_fit
+
+    models = list(model_fit.TWO_WAY_MODELS)
+    stats = {"total": pd.DataFrame({"bic": np.arange(len(models), dtype=float) * 7 - 50}, index=models)}
+    fig = model_choice.bic_by_panel(stats, models, "rc_homog/uniform", {"total": "Table 3"}, "test")
+    ax = fig.axes[0]
+    assert [t.get_text().replace(" (paper)", "") for t in ax.get_yticklabels()] == models
+    xs = ax.collections[0].get_offsets()[:, 0]
+    assert xs.min() == 0 and xs.max() == 7 * (len(models) - 1)
+    plt.close(fig)

@@ -13,6 +13,7 @@ import pytest
 
 from hukoumob.inputs import paths
 from hukoumob.book import report
+from hukoumob.figures import reproducibility as reproducibility_figures
 from hukoumob.inputs.published import load_published
 from hukoumob.inputs.schema import SCHEMAS
 
@@ -264,7 +265,7 @@ def test_links_point_at_existing_chapter_sections():
 
 def test_figure_has_one_panel_per_table(tmp_path):
     rep = report.build_report(_published_as_results(tmp_path / "results"))
-    fig = report.plot_report(rep, "test")
+    fig = reproducibility_figures.reproduced_vs_published(rep, "test")
     titled = [ax for ax in fig.axes if ax.get_visible() and ax.get_title()]
     assert len(titled) == len(SCHEMAS)
     assert all(ax.get_xlabel() and ax.get_ylabel() for ax in titled)

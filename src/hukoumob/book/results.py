@@ -12,16 +12,12 @@ import os
 import pandas as pd
 
 from hukoumob.book import disclosure, verdicts
-from hukoumob.inputs import paths
+from hukoumob.inputs import labels, paths
 from hukoumob.inputs.schema import RESULT_SCHEMAS, SOURCES
 
 #: Verdicts of :func:`compare`, from best to worst (:mod:`hukoumob.book.verdicts`).
 VERDICTS = verdicts.VERDICTS
-SOURCE_LABELS = {
-    "published_tables": "re-estimated from the published tables",
-    "replica": "estimated on the synthetic replica",
-    "lhsccc": "estimated on the real survey file",
-}
+SOURCE_LABELS = labels.SOURCE_LABELS
 
 
 def _check(frame: pd.DataFrame, table: str, source: str) -> None:

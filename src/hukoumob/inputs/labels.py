@@ -74,6 +74,24 @@ LABELS: dict[str, str] = {
     "us1962": "U.S. 1962",
 }
 
+#: What each source of a reproduced number is, in words (the ``source`` column of ``results/``).
+SOURCE_LABELS: dict[str, str] = {
+    "published_tables": "re-estimated from the published tables",
+    "replica": "estimated on the synthetic replica",
+    "lhsccc": "estimated on the real survey file",
+}
+
+#: The paper's tables, in order, with the names the book gives them.
+TABLE_TITLES: dict[str, str] = {
+    "table1": "Table 1: descriptive statistics",
+    "table2": "Table 2: status attainment",
+    "table3": "Table 3: outflow, all men",
+    "table4": "Table 4: outflow by hukou origin",
+    "table5": "Table 5: mobility models",
+    "table6": "Table 6: hazard of entering agriculture",
+    "text": "Numbers in the text and notes",
+}
+
 #: Key columns whose values :func:`readable_frame` relabels.
 LABELLED_COLUMNS = ("term", "variable", "father_class", "son_class", "panel", "model", "sample")
 
