@@ -170,3 +170,23 @@ def test_bic_chart_puts_every_model_on_a_row_with_the_best_at_zero():
     xs = ax.collections[0].get_offsets()[:, 0]
     assert xs.min() == 0 and xs.max() == 7 * (len(models) - 1)
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- displayed tables
+def test_comparison_shows_words_and_no_nan_for_a_key_a_table_lacks():
+    from hukoumob.book import results
+
+    comp = pd.DataFrame({"model": ["model3a", "model4"], "panel": ["A_scaling", np.nan],
+                         "term": ["III", "father_V_VI"], "statistic": ["est", "est"], "source": "replica",
+                         "published": [0.1, 0.2], "reproduced": [0.1, 0.3], "verdict": ["on calibration target"] * 2})
+    html = results.style_comparison(comp, caption="t").to_html()
+    assert "nan" not in html.lower().replace("nanum", "")
+    assert "Father: foreman, skilled (V+VI)" in html and "father_V_VI" not in html
+    only6 = results.style_comparison(comp.iloc[[1]].assign(panel=np.nan), caption="t").to_html()
+    assert "nan" not in only6.lower()
+
+
+def test_table6_display_rows_are_readable():
+    from hukoumob.tables.table6 import MODEL_TERMS
+
+    assert all("_" not in labels.readable(t) for t in [*MODEL_TERMS["model4"], "constant"])

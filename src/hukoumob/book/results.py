@@ -149,7 +149,13 @@ def summarize(comparison: pd.DataFrame, by: list[str] | None = None) -> pd.DataF
 
 
 def style_summary(summary: pd.DataFrame, caption: str | None = None):
-    """A Styler of :func:`summarize`'s counts, each verdict column tinted with its verdict's colour."""
+    """A Styler of :func:`summarize`'s counts, each verdict column tinted with its verdict's colour,
+    the groups' names in words (:func:`hukoumob.inputs.labels.readable`)."""
+    summary = summary.copy()
+    if isinstance(summary.index, pd.MultiIndex):
+        summary.index = summary.index.set_levels([lv.map(labels.readable) for lv in summary.index.levels])
+    else:
+        summary.index = summary.index.map(labels.readable)
     styler = summary.style
     for verdict in VERDICTS:
         if verdict in summary.columns:
@@ -157,15 +163,25 @@ def style_summary(summary: pd.DataFrame, caption: str | None = None):
     return styler.set_caption(caption) if caption else styler
 
 
+_NUMERIC = ("published", "reproduced", "difference", "ratio", "tolerance")
+
+
 def style_comparison(comparison: pd.DataFrame, caption: str | None = None, decimals: int = 3):
-    """A pandas Styler of :func:`compare`'s output: rows coloured by verdict, numbers rounded."""
-    shown = comparison.reset_index(drop=True)
+    """A pandas Styler of :func:`compare`'s output: rows coloured by verdict, numbers rounded, key
+    values in words (:func:`hukoumob.inputs.labels.readable`), a key a row does not have (Table 6
+    has no ``panel``) blank."""
+    shown = labels.readable_frame(comparison.reset_index(drop=True))
+    keys = [c for c in shown.columns if c not in (*_NUMERIC, "verdict")]
+    shown = shown.drop(columns=[c for c in keys if shown[c].replace("", pd.NA).isna().all()])
+    for c in keys:
+        if c in shown.columns and shown[c].dtype == object:
+            shown[c] = shown[c].fillna("")
     constant = [c for c in shown.columns if c != "verdict" and shown[c].nunique(dropna=False) == 1 and len(shown) > 1]
     if constant and caption:
         caption += " (" + ", ".join(f"{c}: {shown[c].iloc[0]}" for c in constant
                                     if shown[c].iloc[0] != "" and pd.notna(shown[c].iloc[0])) + ")"
     shown = shown.drop(columns=constant)
-    num = [c for c in ("published", "reproduced", "difference", "ratio", "tolerance") if c in shown.columns]
+    num = [c for c in _NUMERIC if c in shown.columns]
 
     def colour(row: pd.Series) -> list[str]:
         return [verdicts.style_cell(row["verdict"])] * len(row)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.duration.survfunc import SurvfuncRight
 
+from hukoumob.inputs.labels import readable
 from hukoumob.inputs.schema import SURVEY_YEAR
 from hukoumob.survey import DEFAULT_LONELY_PSU, SeparationError, SurveyDesign, SurveyResult, svy_logit
 
@@ -529,7 +530,10 @@ def coefficient_table(rows: pd.DataFrame, fits: Table6Fits) -> pd.DataFrame:
         return f"{float(r['est']):.3f}{r.get('sig', '')} ({float(r['se']):.3f})"
 
     terms = [*MODEL_TERMS["model4"], "constant"]
-    return pd.DataFrame({m: [cell(m, t) for t in terms] for m in MODEL_TERMS}, index=terms)
+    table = pd.DataFrame({readable(m): [cell(m, t) for t in terms] for m in MODEL_TERMS},
+                         index=[readable(t) for t in terms])
+    table.index.name = "term"
+    return table
 
 
 def letters_agreement(rows: pd.DataFrame) -> float:
