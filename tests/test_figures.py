@@ -190,3 +190,13 @@ def test_table6_display_rows_are_readable():
     from hukoumob.tables.table6 import MODEL_TERMS
 
     assert all("_" not in labels.readable(t) for t in [*MODEL_TERMS["model4"], "constant"])
+
+
+def test_summary_counts_absent_verdicts_as_zero_and_keys_read_as_words():
+    from hukoumob.book import results
+
+    summary = pd.DataFrame({"on calibration target": [51, np.nan], "compared": [52, 5]},
+                           index=pd.Index(["table1", "table2"], name="table"))
+    html = results.style_summary(summary).to_html()
+    assert "nan" not in html and "5.000000" not in html
+    assert labels.readable_key("model=model2;term=educ_junior_hs;statistic=se") == "Model 2, Junior high, se"

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..inputs import text_numbers
+from ..inputs.labels import readable
 from ..inputs.published import load_published
 from ..inputs.schema import CLASSES, RESULT_SCHEMAS, SCHEMAS
 from ..tables import table3_4
@@ -414,7 +415,7 @@ def likely_reason(check: Check, paper: list[float], ours: list[float]) -> str:
             term = dict(check.refs[2 * i].key).get("term", "")
             est_p, se_p, est_o, se_o = paper[2 * i], paper[2 * i + 1], ours[2 * i], ours[2 * i + 1]
             cause = "its SE" if abs(np.log(se_o / se_p)) > abs(np.log(abs(est_o / est_p))) else "its estimate"
-            parts.append(f"{term}: |z| {a:.2f} in the paper, {b:.2f} here (estimate {est_p:.3f} vs {est_o:.3f}, "
+            parts.append(f"{readable(term)}: |z| {a:.2f} in the paper, {b:.2f} here (estimate {est_p:.3f} vs {est_o:.3f}, "
                          f"SE {se_p:.3f} vs {se_o:.3f}; mostly {cause})")
         return ("the significance verdict flips at the 5 per cent line: "
                 + "; ".join(parts))

@@ -152,6 +152,8 @@ def style_summary(summary: pd.DataFrame, caption: str | None = None):
     """A Styler of :func:`summarize`'s counts, each verdict column tinted with its verdict's colour,
     the groups' names in words (:func:`hukoumob.inputs.labels.readable`)."""
     summary = summary.copy()
+    counts = [c for c in (*VERDICTS, "compared") if c in summary.columns]
+    summary[counts] = summary[counts].fillna(0).astype(int)  # a verdict absent from a group counts 0, not nan
     if isinstance(summary.index, pd.MultiIndex):
         summary.index = summary.index.set_levels([lv.map(labels.readable) for lv in summary.index.levels])
     else:
@@ -171,6 +173,8 @@ def style_comparison(comparison: pd.DataFrame, caption: str | None = None, decim
     values in words (:func:`hukoumob.inputs.labels.readable`), a key a row does not have (Table 6
     has no ``panel``) blank."""
     shown = labels.readable_frame(comparison.reset_index(drop=True))
+    if "key" in shown.columns:
+        shown["key"] = shown["key"].map(labels.readable_key)
     keys = [c for c in shown.columns if c not in (*_NUMERIC, "verdict")]
     shown = shown.drop(columns=[c for c in keys if shown[c].replace("", pd.NA).isna().all()])
     for c in keys:

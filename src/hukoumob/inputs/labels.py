@@ -105,6 +105,14 @@ def readable(name) -> str:
     return SHORT.get(name) or LABELS.get(name) or LEVEL_LABELS.get(name) or name
 
 
+def readable_key(key) -> str:
+    """A report key (``model=model2;term=educ_junior_hs;statistic=se``) in words
+    (``Model 2, Junior high, se``); anything else comes back as it is."""
+    if not isinstance(key, str) or "=" not in key:
+        return readable(key) if isinstance(key, str) else ("" if key is None or pd.isna(key) else str(key))
+    return ", ".join(readable(part.split("=", 1)[1]) for part in key.split(";") if "=" in part)
+
+
 def readable_frame(frame: pd.DataFrame, columns=LABELLED_COLUMNS) -> pd.DataFrame:
     """A copy of ``frame`` with the values of its key ``columns`` (those present) relabelled by
     :func:`readable`, and its index too when the index holds key values."""
