@@ -50,7 +50,7 @@ def test_status(route, source, paper, ours, status):
 def test_reversal_names_the_term_that_crosses_the_line():
     check = next(k for k in c.CHECKS if k.id == "t6_m2_experience")
     reason = c.likely_reason(check, [-0.026, 0.008], [-0.03, 0.03])
-    assert "labor_market_experience" in reason and "mostly its SE" in reason
+    assert "Labour-market experience" in reason and "mostly its SE" in reason
 
 
 def test_verdicts_on_made_up_results(monkeypatch):
