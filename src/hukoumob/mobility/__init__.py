@@ -75,6 +75,7 @@ def fit_records(
     t_names: Sequence[str] | None = None,
     ref: str | int | None = None,
     sign_ref: str | int | None = None,
+    collapse: bool = True,
     **fit_options,
 ) -> MobilityResults:
     """Fit equation 4 of the paper to individual records (all Table 5 models).
@@ -84,11 +85,15 @@ def fit_records(
     ``(n, k)`` arrays or DataFrames (names from the columns, or ``x_names`` /
     ``t_names``). ``weights``: case weights. Other arguments as in
     :func:`fit_table`. Without ``x`` and ``t`` the fit equals
-    :func:`fit_table` on the weighted table of the records.
+    :func:`fit_table` on the weighted table of the records. ``collapse``
+    (default): fit covariate patterns (same origin, destination, ``x``,
+    ``t``) rather than persons, so the cost grows with patterns; per-person
+    scores for design-based SEs are recovered exactly
+    (:class:`.spec.MobilityData`). ``collapse=False`` fits person by person.
     """
     data = MobilityData.from_records(
         origin, destination, x=x, t=t, weights=weights, categories=categories,
-        x_names=x_names, t_names=t_names, ref=ref, sign_ref=sign_ref,
+        x_names=x_names, t_names=t_names, ref=ref, sign_ref=sign_ref, collapse=collapse,
     )
     return fit_data(data, **fit_options)
 

@@ -296,11 +296,12 @@ class MobilityResults:
             raise ValueError(f"domain must be a boolean mask of the design's {design.n} rows; got shape {mask.shape}")
         if mask.dtype != bool:
             raise ValueError("domain must be boolean")
-        if int(mask.sum()) != self.data.n:
-            raise ValueError(f"the fit has {self.data.n} records but the domain has {int(mask.sum())} rows")
+        if int(mask.sum()) != self.data.n_records:
+            raise ValueError(f"the fit has {self.data.n_records} records but the domain has {int(mask.sum())} rows")
         w = design.weights[mask]
-        if not np.allclose(w, self.data.totals, rtol=1e-9, atol=1e-12):
-            bad = int((~np.isclose(w, self.data.totals, rtol=1e-9, atol=1e-12)).sum())
+        pw = self.data.person_weights
+        if not np.allclose(w, pw, rtol=1e-9, atol=1e-12):
+            bad = int((~np.isclose(w, pw, rtol=1e-9, atol=1e-12)).sum())
             raise ValueError(f"the design's weights differ from the fit's for {bad} of the domain's {mask.sum()} rows "
                              "(are the records in the design's order?)")
         out = dataclasses.replace(self, design=design, domain=mask.copy(), linearize=linearize)
@@ -605,8 +606,11 @@ class MobilityResults:
         origin classes. A linearisation (sandwich) variance is
         ``sandwich(meat)`` with ``meat = sum_h ...`` of PSU totals of these
         (``cov_params(se="design")`` does it over a survey design).
+        Collapsed records (covariate patterns, :class:`.spec.MobilityData`)
+        give one row per person all the same (pattern score per unit weight
+        times the person's weight).
         """
-        return score_contributions(self.beta, self.data) @ self.basis
+        return self.data.person_rows(score_contributions(self.beta, self.data) @ self.basis)
 
     def sandwich(self, meat: np.ndarray, information: str = "observed") -> pd.DataFrame:
         """Covariance ``B A^{-1} meat A^{-1} B'`` of the full parameter vector
@@ -623,15 +627,18 @@ class MobilityResults:
 
     # ------------------------------------------------------------ predictions
     def probabilities(self) -> np.ndarray:
-        """Fitted ``P(q | record)`` for the fitted records (n x J)."""
+        """Fitted ``P(q | record)`` for the fitted records (one row per person, n x J)."""
         from .likelihood import probabilities
 
-        return probabilities(self.beta, self.data)
+        P = probabilities(self.beta, self.data)
+        return P if self.data.record_pattern is None else P[self.data.record_pattern]
 
     def fitted_table(self) -> pd.DataFrame:
         """Expected weighted origin x destination counts under the model
         (``sum_i n_i P_i`` by origin); rows = origins, columns = destinations."""
-        P = self.probabilities()
+        from .likelihood import probabilities
+
+        P = probabilities(self.beta, self.data)
         m = self.data.origin_onehot.T @ (self.data.totals[:, None] * P)
         cats = list(self.layout.categories)
         return pd.DataFrame(m, index=pd.Index(cats, name="origin"), columns=pd.Index(cats, name="destination"))

@@ -20,6 +20,14 @@ covariate rows ``x_i`` and ``t_i``. An individual is a record whose count row
 is its case weight in the column of its destination; an origin x destination
 table is ``J`` records, one per origin row, without covariates. Both therefore
 go through the same likelihood ``sum_i sum_q C[i, q] log P(q | record i)``.
+
+Covariate patterns: individuals with the same origin, destination and
+covariates are one record of the likelihood (their weights summed), so a fit
+grows with the number of patterns, not of persons (issue 15). The persons
+stay known (``record_pattern``, ``record_weights``): a person's score is their
+pattern's score per unit weight times their own weight, exactly, because
+every person of a pattern has the same ``d log P(y) / d theta``; the
+design-based covariance is built from those per-person scores.
 """
 
 from __future__ import annotations
@@ -135,6 +143,10 @@ class MobilityData:
     n_persons: float  # unweighted number of persons (paper's N / J)
     totals: np.ndarray = field(repr=False)  # (n,) row sums of counts
     origin_onehot: np.ndarray = field(repr=False)  # (n, J)
+    #: (n_records,) pattern of each person, or None when records are persons / a table
+    record_pattern: np.ndarray | None = field(default=None, repr=False)
+    #: (n_records,) each person's case weight (with ``record_pattern``)
+    record_weights: np.ndarray | None = field(default=None, repr=False)
     const: "_Constants" = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +156,26 @@ class MobilityData:
     def n(self) -> int:
         """Number of records (origin rows for a table, persons otherwise)."""
         return self.counts.shape[0]
+
+    @property
+    def n_records(self) -> int:
+        """Number of persons (``n`` unless the records were collapsed into patterns)."""
+        return self.n if self.record_pattern is None else int(self.record_pattern.shape[0])
+
+    @property
+    def person_weights(self) -> np.ndarray:
+        """Each person's case weight (the record totals when not collapsed)."""
+        return self.totals if self.record_weights is None else self.record_weights
+
+    def person_rows(self, per_record: np.ndarray) -> np.ndarray:
+        """Rows per person from rows per (weighted) record: a person gets their
+        pattern's row per unit weight times their own weight (exact: all persons
+        of a pattern have the same derivatives per unit weight)."""
+        if self.record_pattern is None:
+            return per_record
+        tot = self.totals
+        unit = np.divide(per_record, tot[:, None], out=np.zeros_like(per_record), where=tot[:, None] > 0)
+        return unit[self.record_pattern] * self.record_weights[:, None]
 
     @property
     def sum_weights(self) -> float:
@@ -239,6 +271,7 @@ class MobilityData:
         t_names: Sequence[str] | None = None,
         ref: str | int | None = None,
         sign_ref: str | int | None = None,
+        collapse: bool = True,
     ) -> "MobilityData":
         """Records from individual data.
 
@@ -260,6 +293,10 @@ class MobilityData:
             As in :meth:`from_table`.
         x_names, t_names
             Covariate names when ``x`` / ``t`` are plain arrays.
+        collapse
+            Fit covariate patterns (identical origin, destination, ``x`` and
+            ``t``; weights summed) instead of persons (module docstring). The
+            fit is the same (to rounding); only its cost differs.
         """
         if categories is None:
             o, d = np.asarray(origin).reshape(-1), np.asarray(destination).reshape(-1)
@@ -291,14 +328,20 @@ class MobilityData:
             if w.shape[0] != n:
                 raise MobilityInputError(f"weights has {w.shape[0]} entries for {n} records")
             _check_counts(w, "weights")
-        onehot = np.eye(J)[v]
-        C = np.eye(J)[y] * w[:, None]
-        tab = onehot.T @ C
+        tab = np.zeros((J, J))
+        np.add.at(tab, (v, y), w)
         _check_margins(tab, cats, "no (positively weighted) records with origin {bad}",
                        "no (positively weighted) records with destination {bad}: their intercepts would be -inf")
         layout = ParamLayout(
             cats, tn, xn, _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref")
         )
+        pattern = person_w = None
+        if collapse:
+            key = np.column_stack([v, y, X, Tm]).astype(float) + 0.0  # + 0.0: -0.0 becomes 0.0
+            first, pattern = _patterns(key)
+            wsum = np.bincount(pattern, weights=w, minlength=first.size)
+            v, y, X, Tm, person_w, w = v[first], y[first], X[first], Tm[first], w.copy(), wsum
+        C = np.eye(J)[y] * w[:, None]
         return cls(
             counts=C,
             origin=v,
@@ -308,7 +351,9 @@ class MobilityData:
             kind="records",
             n_persons=float(n),
             totals=w.copy(),
-            origin_onehot=onehot,
+            origin_onehot=np.eye(J)[v],
+            record_pattern=pattern,
+            record_weights=person_w,
         )
 
 
@@ -354,6 +399,22 @@ class _Constants:
 
 
 # ---------------------------------------------------------------------- helpers
+def _patterns(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``key`` (n x m floats): the index of each pattern's first
+    row (patterns in order of first appearance) and each row's pattern."""
+    order = np.lexsort(key.T[::-1])
+    sk = key[order]
+    new = np.r_[True, np.any(sk[1:] != sk[:-1], axis=1)]
+    sorted_id = np.cumsum(new) - 1
+    pat = np.empty(key.shape[0], np.intp)
+    pat[order] = sorted_id
+    first_sorted = order[new]  # lexsort is stable: the first row of each pattern
+    rank = np.argsort(first_sorted, kind="stable")  # renumber by first appearance
+    relabel = np.empty_like(rank)
+    relabel[rank] = np.arange(rank.size)
+    return first_sorted[rank], relabel[pat]
+
+
 def _categories(categories, J: int) -> tuple[str, ...]:
     if categories is None:
         cats = tuple(str(i) for i in range(J))
