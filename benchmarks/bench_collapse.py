@@ -36,7 +36,8 @@ GOAL_RATIO = 2.0
 
 def stacked(men: pd.DataFrame, copies: int) -> pd.DataFrame:
     """``copies`` copies of the men's file, each copy's PSUs distinct."""
-    parts = [men.assign(psu=men["psu"].astype(str) + f"#{k}") for k in range(copies)]
+    width = int(men["psu"].max()) + 1
+    parts = [men.assign(psu=men["psu"] + k * width) for k in range(copies)]
     return pd.concat(parts, ignore_index=True)
 
 

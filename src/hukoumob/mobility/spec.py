@@ -175,7 +175,9 @@ class MobilityData:
             return per_record
         tot = self.totals
         unit = np.divide(per_record, tot[:, None], out=np.zeros_like(per_record), where=tot[:, None] > 0)
-        return unit[self.record_pattern] * self.record_weights[:, None]
+        out = np.take(unit, self.record_pattern, axis=0)
+        out *= self.record_weights[:, None]
+        return out
 
     @property
     def sum_weights(self) -> float:
@@ -328,8 +330,7 @@ class MobilityData:
             if w.shape[0] != n:
                 raise MobilityInputError(f"weights has {w.shape[0]} entries for {n} records")
             _check_counts(w, "weights")
-        tab = np.zeros((J, J))
-        np.add.at(tab, (v, y), w)
+        tab = np.bincount(v * J + y, weights=w, minlength=J * J).reshape(J, J)
         _check_margins(tab, cats, "no (positively weighted) records with origin {bad}",
                        "no (positively weighted) records with destination {bad}: their intercepts would be -inf")
         layout = ParamLayout(
@@ -400,19 +401,16 @@ class _Constants:
 
 # ---------------------------------------------------------------------- helpers
 def _patterns(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``key`` (n x m floats): the index of each pattern's first
-    row (patterns in order of first appearance) and each row's pattern."""
-    order = np.lexsort(key.T[::-1])
-    sk = key[order]
-    new = np.r_[True, np.any(sk[1:] != sk[:-1], axis=1)]
-    sorted_id = np.cumsum(new) - 1
-    pat = np.empty(key.shape[0], np.intp)
-    pat[order] = sorted_id
-    first_sorted = order[new]  # lexsort is stable: the first row of each pattern
-    rank = np.argsort(first_sorted, kind="stable")  # renumber by first appearance
-    relabel = np.empty_like(rank)
-    relabel[rank] = np.arange(rank.size)
-    return first_sorted[rank], relabel[pat]
+    """Distinct rows of ``key`` (n x m floats), by hashing (``pandas.factorize``,
+    column by column, codes kept below ``n``): the index of each pattern's first
+    row and each row's pattern (patterns numbered in order of first appearance)."""
+    n = key.shape[0]
+    code = np.zeros(n, np.int64)
+    for col in key.T:
+        c, uniques = pd.factorize(col)
+        code = pd.factorize(code * len(uniques) + c)[0].astype(np.int64)
+    first = np.flatnonzero(~pd.Series(code).duplicated().to_numpy())
+    return first, code
 
 
 def _categories(categories, J: int) -> tuple[str, ...]:
@@ -486,13 +484,13 @@ def _codes(values, cats: tuple[str, ...], what: str) -> np.ndarray:
             raise MobilityInputError(f"{what} has non-integer numeric codes")
         codes = vals.astype(np.intp)
     else:
-        lookup = {c: i for i, c in enumerate(cats)}
-        try:
-            codes = np.fromiter((lookup[str(val)] for val in vals), dtype=np.intp, count=len(vals))
-        except KeyError as exc:
-            raise MobilityInputError(
-                f"{what} has label {exc.args[0]!r} that is not one of {cats}"
-            ) from None
+        # hash the values once, then look up only the distinct labels (-1 if unknown)
+        seen, labels = pd.factorize(vals, use_na_sentinel=False)
+        known = pd.Index(cats).get_indexer([str(lab) for lab in labels])
+        if np.any(known < 0):
+            bad = labels[np.flatnonzero(known < 0)[0]]
+            raise MobilityInputError(f"{what} has label {str(bad)!r} that is not one of {cats}")
+        codes = known[seen].astype(np.intp)
     if codes.size and (codes.min() < 0 or codes.max() >= len(cats)):
         raise MobilityInputError(f"{what} codes must lie in 0..{len(cats) - 1}")
     return codes

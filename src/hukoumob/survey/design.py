@@ -181,10 +181,12 @@ class SurveyDesign:
 
         # Integer codes: stratum of each row, nested PSU of each row, stratum of each PSU.
         self.stratum_code, self.stratum_labels = pd.factorize(self.strata, sort=True)
-        psu_key = pd.MultiIndex.from_arrays([self.stratum_code, pd.factorize(self.psu, sort=True)[0]])
-        self.psu_code, psu_uniques = pd.factorize(psu_key, sort=True)
+        # (stratum, PSU) pairs as one integer, in the same (sorted) order as the pairs: a hash, not a MultiIndex
+        raw_psu, psu_labels = pd.factorize(self.psu, sort=True)
+        width = np.int64(max(len(psu_labels), 1))
+        self.psu_code, psu_uniques = pd.factorize(self.stratum_code.astype(np.int64) * width + raw_psu, sort=True)
         self.n_psu_total: int = len(psu_uniques)
-        self.psu_stratum: np.ndarray = psu_uniques.get_level_values(0).to_numpy()
+        self.psu_stratum: np.ndarray = (psu_uniques // width).astype(self.stratum_code.dtype)
         #: sparse PSU-by-row indicator: ``indicator @ scores`` gives PSU totals
         self.indicator = sparse.csr_matrix(
             (np.ones(n), (self.psu_code, np.arange(n))), shape=(self.n_psu_total, n)

@@ -106,7 +106,8 @@ def fit_model(men: pd.DataFrame, model: str, *, lonely_psu: str = DEFAULT_LONELY
     """
     spec = MODEL_SPECS[model]
     mask = sample_mask(men, model)
-    d = model_frame(men, model)
+    needed = ["father_class", "son_class", "weight", "educ", "hukou_change", "hukou14_rural"]
+    d = model_frame(men[needed], model)  # only the model's columns: the fit's cost is its patterns
     fit = fit_records(
         d["father_class"], d["son_class"],
         x=d[spec["x"]] if spec["x"] else None,
