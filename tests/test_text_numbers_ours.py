@@ -139,7 +139,7 @@ def test_a_reversed_sign_and_a_lost_letter_are_listed():
     section = "Explaining Downward Mobility into Agriculture"
     ours = T.table6_numbers(rows.assign(value=pd.to_numeric(rows["value"], errors="coerce")), "replica")
     got = T.contradictions(ours, {"table6": rows}, sections=(section,))
-    kinds = set(got.loc[got["where"].str.contains("hukou_change"), "kind"])
+    kinds = set(got.loc[got["where"].str.contains("hukou_change|Hukou change"), "kind"])
     assert {"sign", "significance", "size"} <= kinds, got
     md = T.contradictions_markdown(got)
     assert md.count("\n* ") + 1 == len(got) and "Likely reason" in md

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from hukoumob.inputs.labels import readable
 from hukoumob.inputs import text_numbers as tn
 from hukoumob.inputs.published import load_published
 from hukoumob.inputs.schema import SCHEMAS, SURVEY_YEAR
@@ -424,7 +425,7 @@ def contradictions(ours_text: pd.DataFrame, ours_rows: Mapping[str, pd.DataFrame
             sig_ours = (p < ALPHA).reindex(est.index)
         for key in sig_pub.index.intersection(est.index):
             parts = [str(k) for k in (key if isinstance(key, tuple) else (key,))]
-            label = f"{table.replace('table', 'Table ')} {parts[0].replace('model', 'Model ')} `{parts[-1]}`"
+            label = f"{table.replace('table', 'Table ')} {parts[0].replace('model', 'Model ')} {readable(parts[-1])}"
             p_v, o_v, se = est_pub[key], est[key], se_pub.get(key, np.nan)
             gap = abs(o_v - p_v) / se if se and np.isfinite(se) else np.nan
             so = bool(sig_ours.get(key, False)) if pd.notna(sig_ours.get(key, np.nan)) else False
@@ -452,7 +453,7 @@ def contradictions(ours_text: pd.DataFrame, ours_rows: Mapping[str, pd.DataFrame
                            for b in p_rank.sort_values(ascending=False).index[i + 1:]
                            if o_rank[a] < o_rank[b]]
                 if swapped:
-                    pairs = ", ".join(f"`{a}` above `{b}`" for a, b in swapped)
+                    pairs = ", ".join(f"{readable(a)} above {readable(b)}" for a, b in swapped)
                     add("order", f"Table 5 {model.replace('model', 'Model ')} class scores: the paper has {pairs}; ours the reverse",
                         np.nan, np.nan,
                         f"the paper prints no SEs for scores; ours differ from the printed ones by up to "
