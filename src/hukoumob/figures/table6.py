@@ -146,8 +146,9 @@ def cumulative_entry_plot(km: pd.DataFrame, title: str, min_men: int = KM_MIN_ME
     ax.set_ylabel("cumulative share\nentering agriculture")
     ax.set_ylim(0, 1)
     ax.grid(True, color="0.9", lw=0.6)
-    ax.legend(title="education at entry", frameon=False, loc="upper left")
-    ax.set_title(textwrap.fill(title, 60), fontsize=11)
+    # above the axes, clear of the curves and bands
+    ax.legend(title="education at entry", frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
+    fig.suptitle(textwrap.fill(title, 60), fontsize=11)
     # numbers at risk: one row per group, men (unweighted) still at risk at each year of `at`
     risk.set_ylim(len(groups) - 0.5, -0.5)
     for i, lv in enumerate(groups):
