@@ -185,7 +185,8 @@ def check_raw(raw: pd.DataFrame, mapping: dict) -> None:
         col = raw[s["source"]]
         col = col.where(~col.isin(s.get("missing") or []))
         known = {str(k) for k in s["recode"]} | (leaders if name == "sample" else set())
-        text = col.map(lambda v: str(int(v)) if isinstance(v, float) and v == int(v) else str(v))
+        codes = {v: str(int(v)) if isinstance(v, float) and v == int(v) else str(v) for v in col.dropna().unique()}
+        text = col.map(codes)  # a dict per distinct code: vectorised (the file may have 10**5 rows and more)
         unknown = col.notna() & ~text.isin(known)
         if unknown.any():
             codes = sorted(s["recode"], key=str)
@@ -224,7 +225,7 @@ def _column(raw: pd.DataFrame, spec: dict, name: str, problems: list[str]) -> pd
         col = col.where(~col.isin(missing))
     recode = spec.get("recode")
     if recode:
-        col = col.map(lambda v: recode.get(v, recode.get(str(v), v)) if pd.notna(v) else v)
+        col = col.map({v: recode.get(v, recode.get(str(v), v)) for v in col.dropna().unique()})  # NaN stays NaN
     if spec.get("transform") == "egp10":
         unknown = ~col.isna() & ~col.astype(str).isin(list(EGP10_TO_6))
         if unknown.any():
