@@ -215,8 +215,13 @@ def test_a_replica_build_afterwards_publishes_no_real_file_row(built):
             assert "lhsccc" not in set(frame["source"]), f.name
     import zipfile
 
+    import io as _io
+
     with zipfile.ZipFile(repo / "book" / "results.zip") as archive:
-        assert not [m for m in archive.namelist() if b"lhsccc" in archive.read(m)]
+        for m in archive.namelist():
+            frame = pd.read_csv(_io.BytesIO(archive.read(m)))
+            if "source" in frame.columns:  # a report's text may name the source; no row is from it
+                assert "lhsccc" not in set(frame["source"]), m
     for html in (repo / "_build" / "html" / "book").glob("9*.html"):
         assert "estimated on the real survey file" not in html.read_text(), html.name
 

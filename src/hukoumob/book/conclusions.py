@@ -399,7 +399,9 @@ def _z_of(check: Check, values: list[float]) -> list[float]:
     stats = [dict(r.key).get("statistic") for r in check.refs]
     if len(stats) % 2 or any(s != "se" for s in stats[1::2]):
         return []
-    return [abs(e / s) for e, s in zip(values[::2], values[1::2])]
+    # an SE printed as 0.000 (the real file's output is rounded to the paper's precision; a large file's
+    # SEs can round to 0) makes the estimate infinitely many SEs from 0
+    return [abs(e / s) if s else float("inf") for e, s in zip(values[::2], values[1::2])]
 
 
 def likely_reason(check: Check, paper: list[float], ours: list[float]) -> str:
@@ -414,7 +416,10 @@ def likely_reason(check: Check, paper: list[float], ours: list[float]) -> str:
                 continue
             term = dict(check.refs[2 * i].key).get("term", "")
             est_p, se_p, est_o, se_o = paper[2 * i], paper[2 * i + 1], ours[2 * i], ours[2 * i + 1]
-            cause = "its SE" if abs(np.log(se_o / se_p)) > abs(np.log(abs(est_o / est_p))) else "its estimate"
+            with np.errstate(divide="ignore"):
+                ratio_se = abs(np.log(se_o / se_p)) if se_o and se_p else np.inf
+                ratio_est = abs(np.log(abs(est_o / est_p))) if est_o and est_p else np.inf
+            cause = "its SE" if ratio_se > ratio_est else "its estimate"
             parts.append(f"{readable(term)}: |z| {a:.2f} in the paper, {b:.2f} here (estimate {est_p:.3f} vs {est_o:.3f}, "
                          f"SE {se_p:.3f} vs {se_o:.3f}; mostly {cause})")
         return ("the significance verdict flips at the 5 per cent line: "
