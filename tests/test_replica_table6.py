@@ -107,6 +107,19 @@ def test_model_based_table5_rescoring_equals_a_model_based_scorecard(men, full_c
                            direct.query("table == 'table5' and criterion == 'se_within_30pct'")["replica"].to_numpy())
 
 
+def test_summary_with_strict_puts_the_strict_count_beside_the_files(men, full_card):
+    """Chapter 80's summary: the like-for-like counts of the frame written to results/replica_scorecard.csv,
+    with the strict (all design-based) counts beside them."""
+    like = scorecard.with_model_based_table5(full_card, men)
+    both = scorecard.summary_with_strict(like, full_card)
+    pd.testing.assert_frame_equal(both[scorecard.summary(like).columns], scorecard.summary(like))
+    strict = scorecard.summary(full_card).set_index(["criterion", "table"])
+    got = both.set_index(["criterion", "table"])
+    np.testing.assert_array_equal(got["strict_hits"], strict.loc[got.index, "hits"])
+    t5 = got.loc[("se_within_30pct", "table5")]
+    assert t5["hits"] != t5["strict_hits"] or like.equals(full_card)
+
+
 #: Goals the committed replica is known to miss (strict xfail: meeting one makes the test fail, so update this).
 KNOWN_MISSES = {
     "table1": "the printed rural share disagrees with the printed weighted Ns (data/published/README.md)",

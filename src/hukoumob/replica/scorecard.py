@@ -16,7 +16,8 @@ this module's ``hit``.
 ``table``, ``key`` (as in ``errata.csv``), ``statistic``, ``item``,
 ``published`` (as printed), ``target`` (what the replica was built to),
 ``replica``, ``tolerance``, ``ratio``, ``difference`` and ``hit``;
-:func:`summary` gives the hit rate per criterion.
+:func:`summary` gives the hit rate per criterion; :func:`summary_with_strict` adds the
+strict count (Table 5's SEs design-based too) beside the like-for-like one.
 """
 
 from __future__ import annotations
@@ -119,6 +120,16 @@ def with_model_based_table5(card: pd.DataFrame, men: pd.DataFrame) -> pd.DataFra
     t5 = t5[t5["criterion"] == "se_within_30pct"]
     keep = ~((card["table"] == "table5") & (card["criterion"] == "se_within_30pct"))
     return pd.concat([card[keep], t5], ignore_index=True)
+
+
+def summary_with_strict(card: pd.DataFrame, strict: pd.DataFrame) -> pd.DataFrame:
+    """:func:`summary` of ``card`` (SEs judged as the paper computed them, the frame written to
+    ``results/replica_scorecard.csv``) with the strict count beside it: ``strict_hits`` and
+    ``strict_hit_rate`` from ``strict`` (every SE design-based, :func:`scorecard` with ``design_se``)."""
+    keys = ["criterion", "table"]
+    beside = summary(strict)[[*keys, "hits", "hit_rate"]].rename(
+        columns={"hits": "strict_hits", "hit_rate": "strict_hit_rate"})
+    return summary(card).merge(beside, on=keys, how="left", validate="one_to_one")
 
 
 def summary(card: pd.DataFrame) -> pd.DataFrame:
