@@ -20,22 +20,15 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 
 import numpy as np
-from _timing import run_times
+from _timing import load_average, median_ms
 
 from hukoumob.tables import table1_2
 
 TARGET_MS = 1000.0
 N_MEN = 2844
-
-
-def median_ms(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` in milliseconds (after one warm-up call)."""
-    return statistics.median(run_times(fn, repeats)) * 1e3
 
 
 def load_men():
@@ -66,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     results = {}
     print(f"hukoumob.tables.table1_2 benchmark on the {label} (median of {args.repeats} runs; load average "
-          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())})")
+          f"{load_average()})")
     for name, fn in rows:
         results[name] = median_ms(fn, args.repeats)
         print(f"  {name:<52s} {results[name]:8.2f} ms")

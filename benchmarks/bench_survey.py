@@ -22,12 +22,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 
 import numpy as np
-from _timing import run_times
+from _timing import load_average, median_ms
 
 from statsmodels.genmod.families import Binomial
 from statsmodels.genmod.generalized_linear_model import GLM
@@ -36,11 +34,6 @@ from statsmodels.regression.linear_model import WLS
 from hukoumob.survey import SurveyDesign, compare_se, simulate_survey, svy_logit, svy_ols
 
 TARGET_MS = 1000.0
-
-
-def median_ms(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` in milliseconds (after one warm-up call)."""
-    return statistics.median(run_times(fn, repeats)) * 1e3
 
 
 def make_data(n_obs: int, seed: int):
@@ -107,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     results = {}
     print(f"hukoumob.survey benchmark (median of {args.repeats} runs; load average "
-          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())})")
+          f"{load_average()})")
     for label, fn in rows:
         results[label] = median_ms(fn, args.repeats)
         print(f"  {label:<52s} {results[label]:8.2f} ms")

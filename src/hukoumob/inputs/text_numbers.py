@@ -320,13 +320,18 @@ def paper_implied(frame: pd.DataFrame | None = None) -> pd.Series:
     return pd.Series(out, name="paper_implied", dtype=float)
 
 
-def paper_value(text_id: str) -> float:
-    """The value the paper's text prints for ``text_id`` (for chapters: the paper's number beside ours)."""
+def _text_row(text_id: str) -> pd.Series:
+    """The row of ``text_numbers.csv`` for ``text_id`` (KeyError naming it if there is none)."""
     frame = load_text_numbers()
     row = frame.loc[frame["id"] == text_id]
     if row.empty:
         raise KeyError(f"no text number {text_id!r} in text_numbers.csv")
-    return float(row["value"].iloc[0])
+    return row.iloc[0]
+
+
+def paper_value(text_id: str) -> float:
+    """The value the paper's text prints for ``text_id`` (for chapters: the paper's number beside ours)."""
+    return float(_text_row(text_id)["value"])
 
 
 def note11_ranges(frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -362,8 +367,4 @@ def note11_ranges(frame: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def printed(text_id: str) -> str:
     """The value of ``text_id`` exactly as the paper prints it (for chapters to glue)."""
-    frame = load_text_numbers()
-    row = frame.loc[frame["id"] == text_id]
-    if row.empty:
-        raise KeyError(f"no text number {text_id!r} in text_numbers.csv")
-    return str(row["printed"].iloc[0])
+    return str(_text_row(text_id)["printed"])

@@ -11,21 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from .spec import ParamLayout
+from .terms import helmert
 
-_SUMZERO_CACHE: dict[int, np.ndarray] = {}
-
-
-def _sumzero_basis(J: int) -> np.ndarray:
-    """Orthonormal ``J x (J-1)`` basis of ``{x: sum(x) = 0}`` (Helmert)."""
-    H = _SUMZERO_CACHE.get(J)
-    if H is None:
-        H = np.zeros((J, J - 1))
-        for k in range(1, J):
-            H[:k, k - 1] = 1.0
-            H[k, k - 1] = -k
-            H[:, k - 1] /= np.sqrt(k * (k + 1))
-        _SUMZERO_CACHE[J] = H
-    return H
+#: Orthonormal ``J x (J-1)`` basis of the sum-zero vectors (Helmert; one copy, :func:`.terms.helmert`).
+_sumzero_basis = helmert
 
 
 def tangent_basis(phi: np.ndarray) -> np.ndarray:
