@@ -19,9 +19,8 @@ LEVEL_LABELS: dict[str, str] = {
     "vocational": "Vocational", "college": "College+",
 }
 
-#: Key values that are not class codes, by what they are in the paper's tables.
-LABELS: dict[str, str] = {
-    # Tables 1 and 2
+#: Labels of the printed rows of Tables 1 and 2 (also :data:`hukoumob.tables.table1_2.LABELS`).
+TABLE1_2_LABELS: dict[str, str] = {
     "current_isei": "Current occupation ISEI",
     "first_isei": "First occupation ISEI",
     "educ": "Years of schooling",
@@ -35,6 +34,10 @@ LABELS: dict[str, str] = {
     "urban_hukou14": "Urban hukou at 14",
     "constant": "Constant",
     "r2": "R-squared",
+}
+#: Key values that are not class codes, by what they are in the paper's tables.
+LABELS: dict[str, str] = {
+    **TABLE1_2_LABELS,
     # Table 5
     "immobility": "Immobility (delta)",
     "overall_association": "Association (mu)",

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from hukoumob.inputs.labels import TABLE1_2_LABELS
 from hukoumob.survey import DEFAULT_LONELY_PSU, SurveyDesign
 
 #: The outcome of every Table 2 model.
@@ -46,22 +47,8 @@ P_PRINTED: frozenset[tuple[str, str, str]] = frozenset({
 #: Table 1 group of each Table 2 sample (the total sample is Table 1's national column).
 GROUP_OF_SAMPLE = {"urban": "urban", "rural": "rural", "total": "national"}
 
-#: Labels of the printed rows (Tables 1 and 2).
-LABELS = {
-    "current_isei": "Current occupation ISEI",
-    "first_isei": "First occupation ISEI",
-    "educ": "Years of schooling",
-    "father_isei": "Father's occupation ISEI",
-    "father_educ": "Father's years of schooling",
-    "birth_year": "Birth year (two digits)",
-    "hukou14_rural": "Hukou at 14: rural",
-    "residence_rural": "Current residence: rural",
-    "party_member": "Communist Party member",
-    "father_party_member14": "Father party member when R was 14",
-    "urban_hukou14": "Urban hukou at 14",
-    "constant": "Constant",
-    "r2": "R-squared",
-}
+#: Labels of the printed rows (Tables 1 and 2; one definition, :mod:`hukoumob.inputs.labels`).
+LABELS = TABLE1_2_LABELS
 
 
 class AttainmentDataError(ValueError):
