@@ -420,29 +420,83 @@ class Swap:
         self.moves = []
 
 
-def run_chapters(todo: list[Chapter], force: bool = False, run: Run | None = None, data: str = "") -> tuple[int, dict]:
+#: How many chapters execute at once (``$HUKOUMOB_BUILD_JOBS``, default 2: on two cores one
+#: kernel's start-up and imports overlap another's work). Chapters that read ``results/`` run after
+#: the others, one at a time, in :func:`run_order`.
+JOBS = max(1, int(os.environ.get("HUKOUMOB_BUILD_JOBS", "2")))
+
+
+def run_chapters(todo: list[Chapter], force: bool = False, run: Run | None = None, data: str = "",
+                 jobs: int | None = None) -> tuple[int, dict]:
     """Execute the chapters whose content hash changed into the run's staging folder, printing
-    progress with times. Returns the number executed and the hashes to record."""
-    executed = 0
+    progress with times. The chapters that write ``results/`` run ``jobs`` at a time
+    (default :data:`JOBS`; ``write_results`` locks each file it merges into), then those that read it,
+    in order. Returns the number executed and the hashes to record."""
     shared = shared_digest(data)
     known = json.loads(HASHES.read_text()) if HASHES.exists() else {}
     force = force or (run is not None and run.fresh)
-    for i, chapter in enumerate(todo, 1):
-        digest = chapter_digest(chapter, shared)  # computed here: earlier chapters may have changed results/
-        label = f"[{i}/{len(todo)}] {chapter.name}"
+    labels = {c.name: f"[{i}/{len(todo)}] {c.name}" for i, c in enumerate(todo, 1)}
+
+    def due(chapter: Chapter) -> str | None:
+        digest = chapter_digest(chapter, shared)  # readers: computed after the writers changed results/
         if not force and known.get(chapter.name) == digest and chapter.executed.exists():
-            print(f"{label}: unchanged, kept", flush=True)
-            continue
-        print(f"{label}: executing ...", flush=True)
-        target = run.book / f"{chapter.name}.ipynb" if run else None
-        seconds = execute(chapter, cwd=NOTEBOOKS, target=target)
-        known[chapter.name] = digest
-        if run is None:
-            HASHES.parent.mkdir(parents=True, exist_ok=True)
-            HASHES.write_text(json.dumps(known, indent=1, sort_keys=True))
-        print(f"{label}: done in {seconds:.1f} s", flush=True)
-        executed += 1
+            print(f"{labels[chapter.name]}: unchanged, kept", flush=True)
+            return None
+        return digest
+
+    writers = [(c, d) for c in todo if not c.reads_results and (d := due(c)) is not None]
+    executed = _execute_all(writers, run, known, labels, jobs or JOBS)
+    for chapter in (c for c in todo if c.reads_results):
+        digest = due(chapter)
+        if digest is not None:
+            executed += _execute_all([(chapter, digest)], run, known, labels, 1)
     return executed, known
+
+
+def _execute_one(chapter: Chapter, target: Path | None, label: str) -> float:
+    print(f"{label}: executing ...", flush=True)  # printed when it starts, in a worker too
+    return execute(chapter, cwd=NOTEBOOKS, target=target)
+
+
+def _finished(chapter: Chapter, digest: str, seconds: float, run: Run | None, known: dict, label: str) -> None:
+    known[chapter.name] = digest
+    if run is None:
+        HASHES.parent.mkdir(parents=True, exist_ok=True)
+        HASHES.write_text(json.dumps(known, indent=1, sort_keys=True))
+    print(f"{label}: done in {seconds:.1f} s", flush=True)
+
+
+def _execute_all(pending: list[tuple[Chapter, str]], run: Run | None, known: dict, labels: dict,
+                 jobs: int) -> int:
+    """Execute ``pending`` chapters, ``jobs`` at a time in worker processes (in this process when
+    one); the first that fails stops the others and raises its :class:`ChapterError`."""
+    target = (lambda c: run.book / f"{c.name}.ipynb") if run else (lambda c: None)
+    if jobs <= 1 or len(pending) <= 1:
+        for chapter, digest in pending:
+            seconds = _execute_one(chapter, target(chapter), labels[chapter.name])
+            _finished(chapter, digest, seconds, run, known, labels[chapter.name])
+        return len(pending)
+    import multiprocessing
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = {}
+        for chapter, digest in pending:
+            futures[pool.submit(_execute_one, chapter, target(chapter), labels[chapter.name])] = (chapter, digest)
+        left = set(futures)
+        while left:
+            done, left = wait(left, return_when=FIRST_EXCEPTION)
+            for future in done:
+                chapter, digest = futures[future]
+                _finished(chapter, digest, future.result(), run, known, labels[chapter.name])
+    except BaseException:  # a chapter failed, or the build was stopped: end the other chapters now
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return len(pending)
 
 
 def archive_results(results: Path | None = None, target: Path | None = None) -> Path:

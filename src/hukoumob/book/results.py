@@ -7,6 +7,8 @@ as ``data/published/<table>.csv`` plus ``source``) and ends with
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 
 import pandas as pd
@@ -74,15 +76,31 @@ def write_results(frame: pd.DataFrame, table: str, source: str, men: pd.DataFram
     out_dir.mkdir(parents=True, exist_ok=True)
     file = out_dir / f"{table}.csv"
     keys = [*schema.keys, "source"]
-    if file.exists():
-        # read back as text: numbers written earlier keep their exact digits whatever runs after
-        old = pd.read_csv(file, dtype=str, keep_default_na=False)
-        old = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
-        new = pd.concat([old, new], ignore_index=True).fillna("")
-    # columns in one order too, whichever chapter (with a bound or without) wrote first
-    columns = [*schema.columns, *[c for c in ("bound", "disclosure") if c in new.columns], "source"]
-    canonical_order(new[columns], table).to_csv(file, index=False)
+    with _locked(out_dir):  # chapters run two at a time and may merge into the same file
+        if file.exists():
+            # read back as text: numbers written earlier keep their exact digits whatever runs after
+            old = pd.read_csv(file, dtype=str, keep_default_na=False)
+            old = old[~old.set_index(keys).index.isin(new.set_index(keys).index)]
+            new = pd.concat([old, new], ignore_index=True).fillna("")
+        # columns in one order too, whichever chapter (with a bound or without) wrote first
+        columns = [*schema.columns, *[c for c in ("bound", "disclosure") if c in new.columns], "source"]
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        canonical_order(new[columns], table).to_csv(tmp, index=False)
+        os.replace(tmp, file)  # a reader never sees a half-written file
     return new[new["source"] == source]
+
+
+@contextlib.contextmanager
+def _locked(folder: Path):
+    """Hold an exclusive lock on ``folder/.lock`` (POSIX ``flock``) while merging into a results file."""
+    import fcntl
+
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _as_text(value) -> str:
