@@ -453,6 +453,13 @@ def run_chapters(todo: list[Chapter], force: bool = False, run: Run | None = Non
     return executed, known
 
 
+def _worker_init() -> None:
+    """In a worker process: the build's stop handlers (inherited through fork) give way to the
+    default, so a worker that the build ends goes quietly, without a traceback."""
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def _execute_one(chapter: Chapter, target: Path | None, label: str) -> float:
     print(f"{label}: executing ...", flush=True)  # printed when it starts, in a worker too
     return execute(chapter, cwd=NOTEBOOKS, target=target)
@@ -479,7 +486,8 @@ def _execute_all(pending: list[tuple[Chapter, str]], run: Run | None, known: dic
     import multiprocessing
     from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init)
     try:
         futures = {}
         for chapter, digest in pending:

@@ -90,7 +90,7 @@ def stated_facts(men: pd.DataFrame) -> pd.DataFrame:
     if "sent_down" in men.columns:
         sent = men["sent_down"] == 1
         returned = men["sent_down_return_year"].notna()
-        fact("sent-down men lived in a town or city at 14 and turned 16 in 1962-1978",
+        fact("sent-down men lived in a town or city at fourteen and turned sixteen in the send-down years",
              sent & ~pd.Series(sentdown.eligible(men), index=men.index), "Mobility tables: urban-origin men sent down")
         fact("sent-down men who returned live in the urban sample; the others in the rural sample",
              sent & (returned == (men["residence_rural"] == 1)), "Mobility tables: \"failed to resume an urban status\"")
