@@ -484,7 +484,7 @@ def _execute_all(pending: list[tuple[Chapter, str]], run: Run | None, known: dic
             _finished(chapter, digest, seconds, run, known, labels[chapter.name])
         return len(pending)
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker_init)
@@ -494,7 +494,7 @@ def _execute_all(pending: list[tuple[Chapter, str]], run: Run | None, known: dic
             futures[pool.submit(_execute_one, chapter, target(chapter), labels[chapter.name])] = (chapter, digest)
         left = set(futures)
         while left:
-            done, left = wait(left, return_when=FIRST_EXCEPTION)
+            done, left = wait(left, return_when=FIRST_COMPLETED)  # report each as it ends
             for future in done:
                 chapter, digest = futures[future]
                 _finished(chapter, digest, future.result(), run, known, labels[chapter.name])
