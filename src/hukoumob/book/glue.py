@@ -10,7 +10,7 @@ the glue key, since prose must never show "nan".
 Usage in a chapter::
 
     from hukoumob.book.glue import glue_number, glue_percent, glue_count, glue_text
-    glue_number("b_hukou", fit.b["urban_hukou14"], ".2f")   # {glue:text}`b_hukou` -> 7.22
+    glue_number("b_hukou", fit.b["urban_hukou14"], ".2f")   # {glue:text}`b_hukou` -> e.g. 1.23
     glue_percent("share", 0.823)                            # -> 82%
     glue_count("n_men", len(men))                           # -> 2,844
     glue_number("pct", 19.4, ".0f", suffix="%")             # a number in per cent -> 19%

@@ -166,7 +166,7 @@ def table1_numbers(rows: pd.DataFrame, source: str, ours: Mapping[str, float] | 
 
 def table2_numbers(rows: pd.DataFrame, source: str) -> pd.DataFrame:
     """Text numbers from Table 2 of the records (:func:`hukoumob.tables.table1_2.table2_rows`): the
-    7.22 ISEI points of urban hukou origin."""
+    ISEI points that an urban hukou origin adds (the text quotes Model 2's coefficient)."""
     return evaluate_formulas({"table2": rows}, source)
 
 
