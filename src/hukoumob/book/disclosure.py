@@ -1,4 +1,4 @@
-"""Disclosure control of what the book publishes from the real survey file (DESIGN.md, "Real-file disclosure rules").
+"""Disclosure control of what the book publishes from the real survey file (ARCHITECTURE.md, "Real-file runs and disclosure").
 
 One module, called by every writer of real-file output
 (:func:`hukoumob.book.results.write_results` for ``results/``, the zip and

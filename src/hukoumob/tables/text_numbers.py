@@ -189,7 +189,7 @@ def table6_numbers(rows: pd.DataFrame, source: str) -> pd.DataFrame:
     return evaluate_formulas({"table6": rows}, source)
 
 
-#: A share of the records resting on fewer men than this is not given (DESIGN.md, real-file disclosure).
+#: A share of the records resting on fewer men than this is not given (ARCHITECTURE.md, "Real-file runs and disclosure").
 MIN_MEN = 5
 
 
