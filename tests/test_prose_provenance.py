@@ -23,10 +23,9 @@ chapters say which is which by the names of their glue keys:
 
 Rule 1 holds in every chapter. Rule 2 holds in the chapters that estimate
 from records (their code calls ``load_records``): every glued key in their
-prose carries one of the suffixes above. :data:`NOT_YET` lists the chapters
-whose prose predates the convention, each with its violations; they are
-expected failures (strict), so the list must shrink as the chapters are
-fixed, and a new violation anywhere fails.
+prose carries one of the suffixes above. Every chapter is on the convention
+(the last exemption, the replica chapter, was lifted), so a violation
+anywhere fails.
 """
 
 from __future__ import annotations
@@ -39,8 +38,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SUFFIXES = ("_replica", "_paper", "_tables", "_nopaper", "_book", "_label", "_text")
 NOPAPER_PHRASE = "paper prints no"
-#: Chapters not yet on the convention (issue 13: the prose of chapters 01-04 and 08 is being redone).
-NOT_YET = {"80_replica"}
 
 _GLUE = re.compile(r"\{glue(?::text|:md|)?\}`([^`]+)`")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*(\{([\w:-]+)\})?")
@@ -109,15 +106,13 @@ def _chapters() -> list[Path]:
 
 
 @pytest.mark.parametrize("path", _chapters(), ids=lambda p: p.stem)
-def test_replica_numbers_stand_beside_the_papers(path, request):
-    if path.stem in NOT_YET:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="prose predates the glue-key convention (issue 13)"))
+def test_replica_numbers_stand_beside_the_papers(path):
     found = violations(path)
     assert not found, "\n".join(found)
 
 
-def test_known_chapters_exist():
-    assert NOT_YET <= {p.stem for p in _chapters()}
+def test_every_chapter_is_checked():
+    assert {"03_status_attainment", "07_agriculture_and_hukou_change", "80_replica"} <= {p.stem for p in _chapters()}
 
 
 @pytest.mark.parametrize(
