@@ -90,6 +90,10 @@ def fit_records(
     ``t``) rather than persons, so the cost grows with patterns; per-person
     scores for design-based SEs are recovered exactly
     (:class:`.spec.MobilityData`). ``collapse=False`` fits person by person.
+    ``origin=None`` fits Anderson's (1984) stereotype ordered regression
+    without an origin, ``eta_iq = a_q + phi_q x_i'b`` (``x`` required, no
+    ``t``; ``delta`` and ``mu0`` fixed at 0): gnm's ``Mult(pain, x1 + x2 +
+    x3)`` of its ``backPain`` example.
     """
     data = MobilityData.from_records(
         origin, destination, x=x, t=t, weights=weights, categories=categories,

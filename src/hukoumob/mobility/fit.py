@@ -330,6 +330,30 @@ def family_start(data: MobilityData) -> np.ndarray:
     return beta
 
 
+def stereotype_start(data: MobilityData) -> np.ndarray:
+    """Start of the stereotype model without origin (``origin_terms=False``):
+    intercepts from the destination margins; scores the leading left singular
+    vector of ``G = sum_i (C_i - n_i pbar) x_i'`` (the multinomial logit's
+    score at the margins), ``b`` one Newton step from 0 with the scores held
+    there."""
+    layout = data.layout
+    J = layout.J
+    col = data.counts.sum(axis=0)
+    pbar = col / col.sum()
+    R = data.counts - data.totals[:, None] * pbar
+    G = R.T @ data.x
+    U, _, _ = np.linalg.svd(G, full_matrices=False)
+    phi = U[:, 0] - U[:, 0].mean()
+    phi /= np.sqrt(phi @ phi)
+    kappa = float(pbar @ phi**2 - (pbar @ phi) ** 2)
+    info = kappa * (data.x.T @ (data.x * data.totals[:, None]))
+    beta = np.zeros(layout.p)
+    beta[:J] = np.log(col) - np.log(col[layout.ref])
+    beta[J : 2 * J] = phi
+    beta[layout.b] = np.linalg.lstsq(info, G.T @ phi, rcond=None)[0]
+    return beta
+
+
 def random_start(rng: np.random.Generator, base: np.ndarray, layout: ParamLayout) -> np.ndarray:
     """A seeded start: random scores on the normalised sphere, the other
     parameters from the deterministic start ``base``."""
@@ -393,7 +417,7 @@ def fit_data(
     if n_starts < 1:
         raise ValueError("n_starts must be at least 1")
     layout = data.layout
-    base = family_start(data)
+    base = family_start(data) if layout.origin_terms else stereotype_start(data)
     start_tol = start_tol * data.sum_weights
     starts = [base if start is None else np.asarray(start, dtype=float)]
     rng = np.random.default_rng(seed)

@@ -64,6 +64,8 @@ def _basis_template(layout: ParamLayout) -> np.ndarray:
             col += 1
     col += J - 2
     for k in range(2 * J, p):
+        if k < 2 * J + 2 and not layout.origin_terms:
+            continue  # delta and mu0 fixed at 0 (no origin)
         B[k, col] = 1.0
         col += 1
     return B

@@ -229,7 +229,7 @@ class MobilityResults:
         return (
             [f"a:{c}" for i, c in enumerate(L.categories) if i != L.ref]
             + [f"phi_tangent:{k}" for k in range(1, L.J - 1)]
-            + ["delta", "mu0"]
+            + (["delta", "mu0"] if L.origin_terms else [])
             + [f"mu:{k}" for k in L.t_names]
             + [f"b:{k}" for k in L.x_names]
         )
@@ -420,9 +420,9 @@ class MobilityResults:
 
     @property
     def df_model(self) -> int:
-        """Free parameters beyond the intercepts: ``(J-2) + 2 + T + K``."""
+        """Free parameters beyond the intercepts: ``(J-2) + 2 + T + K`` (``(J-2) + K`` without origin)."""
         L = self.layout
-        return (L.J - 2) + 2 + L.T + L.K
+        return L.n_free - (L.J - 1)
 
     @property
     def df_paper(self) -> int:

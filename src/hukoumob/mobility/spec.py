@@ -49,6 +49,10 @@ class ParamLayout:
     mu_t[0..T-1], b[0..K-1])``. ``a[ref]`` is fixed at zero and ``phi`` is
     normalised (sum 0, sum of squares 1), so the vector has three more
     entries than there are free parameters (see :mod:`.fit`).
+
+    ``origin_terms=False`` is Anderson's (1984) stereotype model without an
+    origin: ``delta`` and ``mu0`` stay in the vector, fixed at zero (two
+    fewer free parameters; no ``mu_t``).
     """
 
     categories: tuple[str, ...]
@@ -56,6 +60,7 @@ class ParamLayout:
     x_names: tuple[str, ...]
     ref: int
     sign_ref: int
+    origin_terms: bool = True
 
     @property
     def J(self) -> int:
@@ -110,8 +115,8 @@ class ParamLayout:
     @property
     def n_free(self) -> int:
         """Number of free parameters: ``(J-1)`` intercepts, ``(J-2)`` scores,
-        ``delta``, ``mu0``, the ``mu_t`` and the ``b``."""
-        return (self.J - 1) + (self.J - 2) + 2 + self.T + self.K
+        ``delta``, ``mu0`` (unless there are no origin terms), the ``mu_t`` and the ``b``."""
+        return (self.J - 1) + (self.J - 2) + (2 if self.origin_terms else 0) + self.T + self.K
 
     @property
     def names(self) -> list[str]:
@@ -281,7 +286,9 @@ class MobilityData:
         ----------
         origin, destination
             Father's and son's class per person: labels from ``categories``
-            or integer codes ``0..J-1``.
+            or integer codes ``0..J-1``. ``origin=None``: no origin, the
+            stereotype ordered regression of Anderson (1984), ``eta_iq = a_q +
+            phi_q x_i'b`` (``delta`` and ``mu0`` fixed at 0; no ``t``).
         x
             Covariates acting through the scores (``b_k`` of equations 1 and
             4; Table 5 Panel D): ``(n, K)`` array or DataFrame (names from its
@@ -300,6 +307,13 @@ class MobilityData:
             ``t``; weights summed) instead of persons (module docstring). The
             fit is the same (to rounding); only its cost differs.
         """
+        stereotype = origin is None
+        if stereotype:
+            if t is not None:
+                raise MobilityInputError("t (covariates on the association) needs an origin")
+            if x is None:
+                raise MobilityInputError("a model without origin needs covariates x")
+            origin = np.zeros(np.asarray(destination).reshape(-1).shape[0], dtype=np.intp)
         if categories is None:
             o, d = np.asarray(origin).reshape(-1), np.asarray(destination).reshape(-1)
             if o.dtype.kind not in "iu" or d.dtype.kind not in "iu":
@@ -331,10 +345,10 @@ class MobilityData:
                 raise MobilityInputError(f"weights has {w.shape[0]} entries for {n} records")
             _check_counts(w, "weights")
         tab = np.bincount(v * J + y, weights=w, minlength=J * J).reshape(J, J)
-        _check_margins(tab, cats, "no (positively weighted) records with origin {bad}",
+        _check_margins(tab[:1] if stereotype else tab, cats, "no (positively weighted) records with origin {bad}",
                        "no (positively weighted) records with destination {bad}: their intercepts would be -inf")
         layout = ParamLayout(
-            cats, tn, xn, _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref")
+            cats, tn, xn, _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref"), origin_terms=not stereotype
         )
         pattern = person_w = None
         if collapse:
