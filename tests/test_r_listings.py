@@ -31,6 +31,30 @@ def _r_package(listing):
     return re.search(r"library\((\w+)\)", listing.read_text()).group(1)
 
 
+def test_every_r_listing_checks_its_package_first():
+    for r in R_FILES:
+        text, package = r.read_text(), _r_package(r)
+        guard = text.find(f'requireNamespace("{package}", quietly = TRUE)')
+        assert 0 <= guard < text.find(f"library({package})"), f"{r.name}: no requireNamespace guard before library()"
+
+
+@pytest.mark.needs_r
+@pytest.mark.parametrize("listing", R_FILES, ids=[p.stem for p in R_FILES])
+def test_a_missing_r_package_gives_one_clear_line(listing, tmp_path):
+    """Bad input (issue 17): an R tab whose package is not installed says so in one line, no traceback."""
+    if shutil.which("Rscript") is None:
+        pytest.skip("R tabs need R: apt-get install r-base-core")
+    package = _r_package(listing)
+    missing = "hukoumobNoSuchPackage"
+    text = listing.read_text().replace(f'requireNamespace("{package}"', f'requireNamespace("{missing}"')
+    copy = tmp_path / listing.name
+    copy.write_text(text.replace(f"library({package})", f"library({missing})"))
+    r = subprocess.run(["Rscript", str(copy)], cwd=paths.ROOT, capture_output=True, text=True, timeout=120)
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert r.returncode != 0 and r.stdout == ""
+    assert len(lines) == 1 and f"needs the R package {package}" in lines[0], r.stderr
+
+
 def test_listings_come_in_pairs_and_are_shown_in_a_chapter():
     assert R_FILES, "no R listings"
     chapters = "\n".join(p.read_text() for p in (paths.ROOT / "notebooks").glob("[0-9][0-9]_*.md"))

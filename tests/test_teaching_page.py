@@ -35,3 +35,13 @@ def test_every_chapter_of_the_paper_has_learning_objectives():
     for entry in paper["chapters"]:
         stem = entry["file"].split("/")[-1]
         assert f"({stem})" in objectives, f"{stem}: no row in the objectives table of book/teaching.md"
+
+
+def test_the_r_tabs_sentence_links_every_chapter_with_an_r_listing():
+    page = PAGE.read_text()
+    sentence = page[page.index("The R tabs"):].split("\n\n")[0].split("\n- ")[0]
+    stems = {p.name.split("_", 1)[0] for p in (paths.ROOT / "notebooks" / "listings").glob("*.R")}
+    chapters = {p.stem for p in (paths.ROOT / "notebooks").glob("[0-9][0-9]_*.md")}
+    for prefix in sorted(stems):
+        stem = next(c for c in chapters if c.startswith(prefix + "_"))
+        assert f"]({stem})" in sentence, f"book/teaching.md: the R tabs sentence does not link {stem}"

@@ -2,6 +2,11 @@
 # survey: strata, PSUs (villages, neighbourhoods) and weights; urban men
 # as a domain (subset). From the project's root:
 #   Rscript notebooks/listings/03_table2_model1.R
+if (!requireNamespace("survey", quietly = TRUE)) {
+  message("This R tab needs the R package survey: ",
+          "apt-get install r-cran-survey (or install.packages(\"survey\"))")
+  quit(status = 1)
+}
 suppressPackageStartupMessages(library(survey))
 men <- read.csv("data/replica/men.csv")
 design <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight,

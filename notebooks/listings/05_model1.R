@@ -2,6 +2,11 @@
 # in its Poisson log-linear form:
 #   log m = father + son + delta [diagonal] + mu phi_father phi_son.
 # From the project's root: Rscript notebooks/listings/05_model1.R
+if (!requireNamespace("gnm", quietly = TRUE)) {
+  message("This R tab needs the R package gnm: ",
+          "apt-get install r-cran-gnm (or install.packages(\"gnm\"))")
+  quit(status = 1)
+}
 suppressPackageStartupMessages(library(gnm))
 classes <- c("I_II", "III", "IVab", "V_VI", "VIIa", "farm")
 t3 <- read.csv("data/published/table3.csv")
