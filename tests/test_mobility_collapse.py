@@ -86,3 +86,44 @@ def test_patterns_group_identical_rows_only():
     rows = d.person_rows(np.arange(5.0)[:, None] * d.totals[:, None])  # per unit weight: the pattern's number
     np.testing.assert_allclose(rows[:, 0], np.array(pattern) * w)
     assert MobilityData.from_records(v, y, x=x, weights=w, categories=list("abc"), collapse=False).n == 7
+
+
+def test_psu_totals_from_pattern_scores_equal_the_row_totals():
+    """``linearized_vcov(unit, bread, design, pattern=rows)``: row i's score is ``w_i unit[rows_i]``;
+    the PSU totals (and so the covariance) are those of the rows, without forming them."""
+    from hukoumob.survey import design_meat, psu_totals
+
+    rng = np.random.default_rng(4)
+    n, m, p = 500, 17, 3
+    frame = pd.DataFrame({"stratum": rng.integers(0, 6, n), "weight": rng.uniform(0.2, 3.0, n)})
+    frame["psu"] = frame["stratum"] * 10 + rng.integers(0, 3, n)
+    frame.loc[rng.random(n) < 0.2, "weight"] = 0.0  # outside a domain
+    design = SurveyDesign.from_frame(frame, strata="stratum", psu="psu", weights="weight")
+    unit = rng.standard_normal((m, p))
+    rows = rng.integers(0, m, n)
+    scores = design.weights[:, None] * unit[rows]
+    np.testing.assert_allclose(psu_totals(unit, design, pattern=rows), psu_totals(scores, design), rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(design_meat(unit, design, pattern=rows), design_meat(scores, design), rtol=1e-12)
+    bread = np.eye(p)
+    np.testing.assert_allclose(linearized_vcov(unit, bread, design, pattern=rows),
+                               linearized_vcov(scores, bread, design), rtol=1e-12)
+    with pytest.raises(ValueError, match="pattern codes"):
+        psu_totals(unit, design, pattern=rows + m)
+
+
+@pytest.mark.parametrize("kind", ["small_ints", "big_sorted", "big_unsorted", "floats", "labels"])
+def test_design_codes_equal_sorted_factorize(kind):
+    from hukoumob.survey.design import _factorize_sorted
+
+    rng = np.random.default_rng(7)
+    values = {
+        "small_ints": rng.integers(1001, 1030, 400),
+        "big_sorted": np.sort(rng.integers(0, 10**12, 400)),
+        "big_unsorted": rng.integers(0, 10**12, 400),
+        "floats": rng.integers(0, 9, 400) * 0.5,
+        "labels": np.array(list("qwertyuiop"), dtype=object)[rng.integers(0, 10, 400)],
+    }[kind]
+    codes, labels = _factorize_sorted(values)
+    ref_codes, ref_labels = pd.factorize(values, sort=True)
+    np.testing.assert_array_equal(codes, ref_codes)
+    np.testing.assert_array_equal(labels, ref_labels)

@@ -280,7 +280,11 @@ class MobilityResults:
         linearize
             The linearised covariance ``linearize(scores, bread, design)``:
             :func:`hukoumob.survey.linearized_vcov` (passed in because the
-            mobility engine does not import the survey engine).
+            mobility engine does not import the survey engine). For a fit
+            to collapsed records it is called as ``linearize(unit, bread,
+            design, pattern=rows)`` with the pattern scores per unit weight
+            and each design row's pattern, so that PSU totals come from
+            pattern totals.
         se
             Also make this the default kind (e.g. ``"design"``).
         """
@@ -357,9 +361,17 @@ class MobilityResults:
         except np.linalg.LinAlgError:
             inv = np.linalg.pinv(Ak)
         if family == "design":
-            S = np.zeros((self.design.n, keep.size))
-            S[self.domain] = self.score_contributions()[:, keep]
-            inv = self.linearize(S, inv, self.design.restrict(self.domain))
+            design = self.design.restrict(self.domain)
+            if self.data.record_pattern is None:
+                S = np.zeros((self.design.n, keep.size))
+                S[self.domain] = self.score_contributions()[:, keep]
+                inv = self.linearize(S, inv, design)
+            else:
+                # collapsed records: pattern scores per unit weight and each design row's pattern
+                # (PSU totals from pattern totals: the cost grows with patterns, not persons)
+                rows = np.zeros(self.design.n, dtype=np.intp)
+                rows[self.domain] = self.data.record_pattern
+                inv = self.linearize(self.pattern_unit_scores()[:, keep], inv, design, pattern=rows)
         Bk = self.basis[:, keep]
         V = Bk @ inv @ Bk.T
         return pd.DataFrame(0.5 * (V + V.T), index=self.names, columns=self.names)
@@ -611,6 +623,14 @@ class MobilityResults:
         times the person's weight).
         """
         return self.data.person_rows(score_contributions(self.beta, self.data) @ self.basis)
+
+    def pattern_unit_scores(self) -> np.ndarray:
+        """Score contributions per unit weight of each fitted record (covariate
+        pattern), free coordinates (``n x n_free``): a person's contribution is
+        their weight times their pattern's row."""
+        per = score_contributions(self.beta, self.data) @ self.basis
+        tot = self.data.totals[:, None]
+        return np.divide(per, tot, out=np.zeros_like(per), where=tot > 0)
 
     def sandwich(self, meat: np.ndarray, information: str = "observed") -> pd.DataFrame:
         """Covariance ``B A^{-1} meat A^{-1} B'`` of the full parameter vector

@@ -352,8 +352,7 @@ class MobilityData:
         )
         pattern = person_w = None
         if collapse:
-            key = np.column_stack([v, y, X, Tm]).astype(float) + 0.0  # + 0.0: -0.0 becomes 0.0
-            first, pattern = _patterns(key)
+            first, pattern = _patterns(v * J + y, list(X.T) + list(Tm.T))
             wsum = np.bincount(pattern, weights=w, minlength=first.size)
             v, y, X, Tm, person_w, w = v[first], y[first], X[first], Tm[first], w.copy(), wsum
         C = np.eye(J)[y] * w[:, None]
@@ -414,17 +413,53 @@ class _Constants:
 
 
 # ---------------------------------------------------------------------- helpers
-def _patterns(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``key`` (n x m floats), by hashing (``pandas.factorize``,
-    column by column, codes kept below ``n``): the index of each pattern's first
-    row and each row's pattern (patterns numbered in order of first appearance)."""
-    n = key.shape[0]
-    code = np.zeros(n, np.int64)
-    for col in key.T:
-        c, uniques = pd.factorize(col)
-        code = pd.factorize(code * len(uniques) + c)[0].astype(np.int64)
-    first = np.flatnonzero(~pd.Series(code).duplicated().to_numpy())
+def _patterns(base: np.ndarray, key) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``(base, key)`` (``base`` nonnegative integer codes,
+    ``key`` a list of float columns), by hashing (``pandas.factorize``, column
+    by column; repeated columns are hashed once; -0.0 and 0.0 are one value):
+    the index of each pattern's first row and each row's pattern (patterns
+    numbered in order of first appearance)."""
+    code = base.astype(np.int64)
+    card = int(code.max(initial=0)) + 1
+    seen: list[np.ndarray] = []
+    for col in key:
+        col = col + 0.0  # -0.0 becomes 0.0
+        if any(np.array_equal(col, c) for c in seen):
+            continue  # the same covariate twice (e.g. in x and in t)
+        seen.append(col)
+        c, k = _column_codes(col)
+        if card * k >= 2**62:  # keep the combined code in int64
+            code = pd.factorize(code)[0].astype(np.int64)
+            card = int(code.max(initial=0)) + 1
+        code = code * k + c
+        card *= k
+    n = code.shape[0]
+    if card <= max(4 * n, 1 << 16):
+        # few possible codes: the first row of each without hashing
+        first_of = np.full(card, n, dtype=np.int64)
+        np.minimum.at(first_of, code, np.arange(n))
+        first = np.sort(first_of[first_of < n])
+        rank = np.empty(card, dtype=np.int64)
+        rank[code[first]] = np.arange(first.size)
+        return first, rank[code]
+    code = pd.factorize(code)[0].astype(np.int64)
+    # codes are numbered in order of first appearance: a pattern starts where the running maximum rises
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(code), prepend=-1) > 0)
     return first, code
+
+
+def _column_codes(col: np.ndarray) -> tuple[np.ndarray, int]:
+    """Integer codes ``0..k-1`` of one covariate column and ``k``: the value minus
+    the minimum where the column holds integers of a modest range (years of
+    schooling, 0/1 indicators: no hashing), else ``pandas.factorize``."""
+    lo, hi = (float(col.min()), float(col.max())) if col.size else (0.0, 0.0)
+    if hi - lo < 2**20:
+        d = col - lo
+        c = d.astype(np.int64)
+        if (c == d).all():
+            return c, int(hi - lo) + 1
+    c, uniques = pd.factorize(col)
+    return c.astype(np.int64), max(len(uniques), 1)
 
 
 def _categories(categories, J: int) -> tuple[str, ...]:
@@ -498,7 +533,13 @@ def _codes(values, cats: tuple[str, ...], what: str) -> np.ndarray:
             raise MobilityInputError(f"{what} has non-integer numeric codes")
         codes = vals.astype(np.intp)
     else:
-        # hash the values once, then look up only the distinct labels (-1 if unknown)
+        # hash the values once (missing values: code -1), then look up only the distinct labels
+        seen, labels = pd.factorize(vals)
+        if seen.size and seen.min() >= 0:
+            known = pd.Index(cats).get_indexer([str(lab) for lab in labels])
+            if known.min() >= 0:
+                return known[seen].astype(np.intp)
+        # else hash the values once, then look up only the distinct labels as strings (-1 if unknown)
         seen, labels = pd.factorize(vals, use_na_sentinel=False)
         known = pd.Index(cats).get_indexer([str(lab) for lab in labels])
         if np.any(known < 0):

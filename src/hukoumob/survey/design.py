@@ -97,6 +97,36 @@ def _check_weights(values: np.ndarray, n: int) -> np.ndarray:
     return w
 
 
+def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize(values, sort=True)``, without hashing for integers of
+    a modest range (ranks of the values present) or integers already in order
+    (a file sorted by stratum and PSU: codes from where the value changes)."""
+    if values.dtype.kind in "iu" and values.size:
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo < max(4 * values.size, 1 << 16):
+            # integers of a modest range: rank the values present, no hashing
+            present = np.bincount(values - lo, minlength=hi - lo + 1) > 0
+            rank = np.cumsum(present) - 1
+            return rank[values - lo], np.flatnonzero(present).astype(values.dtype) + lo
+        step = np.diff(values)
+        if (step >= 0).all():  # already in order
+            new = np.concatenate([[True], step > 0])
+            return np.cumsum(new) - 1, values[new]
+    return pd.factorize(values, sort=True)
+
+
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.int64]:
+    """Integer codes that sort as ``values`` do, and their range: the value minus
+    the minimum for integer labels of a modest range (no hashing), else the
+    codes of ``pandas.factorize(sort=True)``."""
+    if values.dtype.kind in "iu" and values.size:
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo < 2**31:
+            return values.astype(np.int64) - lo, np.int64(hi - lo + 1)
+    codes, labels = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), np.int64(max(len(labels), 1))
+
+
 def check_lonely_psu(option: str) -> str:
     """Validate a lonely-PSU option and return it."""
     if option not in LONELY_PSU_OPTIONS:
@@ -180,17 +210,22 @@ class SurveyDesign:
         self.psu: np.ndarray = arrays.get("psu", np.arange(n))
 
         # Integer codes: stratum of each row, nested PSU of each row, stratum of each PSU.
-        self.stratum_code, self.stratum_labels = pd.factorize(self.strata, sort=True)
+        self.stratum_code, self.stratum_labels = _factorize_sorted(self.strata)
         # (stratum, PSU) pairs as one integer, in the same (sorted) order as the pairs: a hash, not a MultiIndex
-        raw_psu, psu_labels = pd.factorize(self.psu, sort=True)
-        width = np.int64(max(len(psu_labels), 1))
-        self.psu_code, psu_uniques = pd.factorize(self.stratum_code.astype(np.int64) * width + raw_psu, sort=True)
+        raw_psu, width = _sorted_codes(self.psu)
+        self.psu_code, psu_uniques = _factorize_sorted(self.stratum_code.astype(np.int64) * width + raw_psu)
         self.n_psu_total: int = len(psu_uniques)
         self.psu_stratum: np.ndarray = (psu_uniques // width).astype(self.stratum_code.dtype)
-        #: sparse PSU-by-row indicator: ``indicator @ scores`` gives PSU totals
-        self.indicator = sparse.csr_matrix(
-            (np.ones(n), (self.psu_code, np.arange(n))), shape=(self.n_psu_total, n)
-        )
+        self._indicator = None
+
+    @property
+    def indicator(self) -> sparse.csr_matrix:
+        """Sparse PSU-by-row indicator: ``indicator @ scores`` gives PSU totals (built on first use)."""
+        if self._indicator is None:
+            self._indicator = sparse.csr_matrix(
+                (np.ones(self.n), (self.psu_code, np.arange(self.n))), shape=(self.n_psu_total, self.n)
+            )
+        return self._indicator
 
     # ------------------------------------------------------------------ builders
     @classmethod

@@ -31,11 +31,19 @@ correction. This is Stata's ``svy`` linearised variance and R ``survey``'s
 Rows may be finer than the units that carry the scores (e.g. person x
 alternative rows of a conditional logit): only PSU totals :math:`z_{hi}`
 enter, so the scores may be given on any rows that nest in PSUs.
+
+Rows may also be coarser: where many rows share a covariate pattern whose
+score per unit weight is the same (a fit to collapsed records), pass the
+``m x p`` pattern scores per unit weight and each row's pattern
+(``pattern=``): row ``i``'s score is ``w_i`` times its pattern's, and the PSU
+totals are ``sum_k W_gk s_k`` with ``W_gk`` the weight of pattern ``k`` in
+PSU ``g``, so nothing of size rows x p is formed.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 from .design import SurveyDesign, check_lonely_psu
 from .errors import DesignVarianceError
@@ -63,12 +71,38 @@ def _as_scores(scores: np.ndarray, design: SurveyDesign) -> np.ndarray:
     return s
 
 
-def psu_totals(scores: np.ndarray, design: SurveyDesign) -> np.ndarray:
+def _pattern_totals(unit_scores: np.ndarray, pattern, design: SurveyDesign) -> np.ndarray:
+    """PSU totals of ``w_i * unit_scores[pattern[i]]`` (module docstring), without forming the rows."""
+    u = np.asarray(unit_scores, dtype=float)
+    if u.ndim == 1:
+        u = u[:, None]
+    if u.ndim != 2:
+        raise ValueError(f"pattern scores must be an m x p matrix; got shape {u.shape}")
+    if not np.isfinite(u).all():
+        raise ValueError("pattern scores have non-finite values (NaN or inf)")
+    pat = np.asarray(pattern)
+    design.check_length(pat.shape[0], "pattern")
+    if pat.dtype.kind not in "iu":
+        raise ValueError("pattern must hold integer pattern codes")
+    w = design.weights
+    on = w > 0
+    if on.any() and (pat[on].min() < 0 or pat[on].max() >= u.shape[0]):
+        raise ValueError(f"pattern codes of positive-weight rows must lie in 0..{u.shape[0] - 1}")
+    # PSU x pattern weights (duplicates add up in the product); coo: no sorting
+    cells = sparse.coo_matrix((w[on], (design.psu_code[on], pat[on])), shape=(design.n_psu_total, u.shape[0]))
+    return np.asarray(cells @ u)
+
+
+def psu_totals(scores: np.ndarray, design: SurveyDesign, *, pattern=None) -> np.ndarray:
     """PSU totals :math:`z_{hi}` of the score contributions, ``n_psu_total x p``.
 
     Rows are PSU codes (``design.psu_code``); the stratum of PSU ``g`` is
-    ``design.psu_stratum[g]``.
+    ``design.psu_stratum[g]``. With ``pattern`` (one integer per design
+    row), ``scores`` are ``m x p`` pattern scores per unit weight (module
+    docstring).
     """
+    if pattern is not None:
+        return _pattern_totals(scores, pattern, design)
     s = _as_scores(scores, design)
     return np.asarray(design.indicator @ s)
 
@@ -78,6 +112,7 @@ def design_meat(
     design: SurveyDesign,
     *,
     lonely_psu: str | None = None,
+    pattern=None,
 ) -> np.ndarray:
     """The "meat" :math:`\\sum_h n_h/(n_h-1) \\sum_i (z_{hi}-\\bar z_h)(z_{hi}-\\bar z_h)^\\top`.
 
@@ -86,6 +121,9 @@ def design_meat(
     scores : (n, p) array
         Weighted score contributions per row (zero on zero-weight rows).
     design : SurveyDesign
+    pattern : (n,) int array, optional
+        Each row's covariate pattern; ``scores`` are then the ``m x p``
+        pattern scores per unit weight (module docstring).
     lonely_psu : str, optional
         Overrides ``design.lonely_psu`` for strata (of the estimation
         sample) that hold a single PSU. As R's ``options(survey.lonely.psu=)``
@@ -125,7 +163,7 @@ def design_meat(
         cannot be estimated from one PSU, whatever ``lonely_psu`` says.
     """
     option = check_lonely_psu(lonely_psu or design.lonely_psu)
-    z = psu_totals(scores, design)
+    z = psu_totals(scores, design, pattern=pattern)
     if design.n_psu < 2:
         raise DesignVarianceError(
             f"the estimation sample ({design.n_obs} row(s) of positive weight) lies in "
@@ -150,8 +188,7 @@ def design_meat(
         )
 
     # Centre each PSU total at its stratum mean; scale n_h / (n_h - 1).
-    sums = np.zeros((n_strata, p))
-    np.add.at(sums, h_of_psu, z)
+    sums = np.column_stack([np.bincount(h_of_psu, weights=z[:, j], minlength=n_strata) for j in range(p)]).reshape(n_strata, p)
     means = sums / np.maximum(n_h, 1.0)[:, None]
     centred = z - means[h_of_psu]
     multi_psu = keep & ~single[h_of_psu]
@@ -185,6 +222,7 @@ def linearized_vcov(
     design: SurveyDesign,
     *,
     lonely_psu: str | None = None,
+    pattern=None,
 ) -> np.ndarray:
     """Design-based (Taylor-linearised) covariance :math:`V = B\\,M\\,B^\\top`.
 
@@ -200,6 +238,10 @@ def linearized_vcov(
     design : SurveyDesign
     lonely_psu : str, optional
         Overrides ``design.lonely_psu``; see :func:`design_meat`.
+    pattern : (n,) int array, optional
+        Each row's covariate pattern; ``scores`` are then ``m x p`` pattern
+        scores per unit weight (module docstring): the cost grows with
+        patterns and PSUs, not with rows x parameters.
 
     Returns
     -------
@@ -229,7 +271,7 @@ def linearized_vcov(
     0.2403
     """
     b = np.atleast_2d(np.asarray(bread, dtype=float))
-    meat = design_meat(scores, design, lonely_psu=lonely_psu)
+    meat = design_meat(scores, design, lonely_psu=lonely_psu, pattern=pattern)
     p = meat.shape[0]
     if b.shape != (p, p):
         raise ValueError(f"bread must be {p} x {p} to match the scores; got shape {b.shape}")

@@ -105,16 +105,23 @@ def fit_model(men: pd.DataFrame, model: str, *, lonely_psu: str = DEFAULT_LONELY
     ``fit.standard_errors(se="design")`` is the design-based SE.
     """
     spec = MODEL_SPECS[model]
-    mask = sample_mask(men, model)
-    needed = ["father_class", "son_class", "weight", "educ", "hukou_change", "hukou14_rural"]
-    d = model_frame(men[needed], model)  # only the model's columns: the fit's cost is its patterns
+    mask = sample_mask(men, model).to_numpy()
+    # plain arrays of the model's men and columns, no frame copied: the fit's cost is its patterns
+    col = {c: men[c].to_numpy()[mask] for c in ("father_class", "son_class", "weight")}
+    for c in {*spec["x"], *spec["t"]} - {"educ_x_hukou_change"}:
+        col[c] = men[c].to_numpy(dtype=float)[mask]
+    if "educ_x_hukou_change" in spec["x"] + spec["t"]:
+        col["educ_x_hukou_change"] = col["educ"] * col["hukou_change"]
+
+    def block(names):
+        return np.column_stack([col[c] for c in names]) if names else None
+
     fit = fit_records(
-        d["father_class"], d["son_class"],
-        x=d[spec["x"]] if spec["x"] else None,
-        t=d[spec["t"]] if spec["t"] else None,
-        weights=d["weight"], categories=CLASSES, **fit_options,
+        col["father_class"], col["son_class"],
+        x=block(spec["x"]), t=block(spec["t"]), x_names=spec["x"] or None, t_names=spec["t"] or None,
+        weights=col["weight"], categories=CLASSES, **fit_options,
     )
-    return fit.with_design(survey_design(men, lonely_psu), mask.to_numpy(), linearized_vcov)
+    return fit.with_design(survey_design(men, lonely_psu), mask, linearized_vcov)
 
 
 def fit_model_table(men: pd.DataFrame, model: str, **fit_options) -> MobilityResults:
