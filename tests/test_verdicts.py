@@ -52,14 +52,24 @@ def _chapter_results(men: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def card(men):
-    return scorecard.with_model_based_table5(scorecard.scorecard(men), men)
+    """The frame results/replica_scorecard.csv is written from (chapter 80): the tables, then the prose."""
+    from hukoumob.replica import statements
+
+    return statements.with_statements(scorecard.with_model_based_table5(scorecard.scorecard(men), men), men)
 
 
 def test_scorecard_hits_are_the_on_target_verdicts(card):
     judged = report.scorecard_frame(card)
     assert len(judged) == len(card)
-    assert ((judged["verdict"] == verdicts.ON_TARGET) == judged["hit"]).all()
-    assert set(judged["verdict"]) <= {verdicts.ON_TARGET, verdicts.WITHIN_SE, verdicts.OFF_TARGET}
+    hit = judged["hit"].map(lambda h: bool(h) if pd.notna(h) else False)
+    assert ((judged["verdict"] == verdicts.ON_TARGET) == hit).all()
+    assert set(judged["verdict"]) <= {verdicts.ON_TARGET, verdicts.WITHIN_SE, verdicts.OFF_TARGET, verdicts.NO_TARGET}
+    neutral = judged["verdict"] == verdicts.NO_TARGET
+    assert judged.loc[neutral, "hit"].isna().all() and (judged.loc[neutral, "table"] == "text").all()
+    # the prose numbers are on the scorecard, each with its tolerance and verdict
+    prose = judged[judged["criterion_key"] == "text_number"]
+    assert len(prose) >= 60 and prose["key"].str.startswith("id=").all()
+    assert prose.loc[prose["hit"].notna(), "tolerance"].notna().all()
     # the counts of the scorecard's summary are the verdict counts of the same numbers
     summ = scorecard.summary(card)
     overall = summ[summ["table"] == "all"].set_index("criterion")
@@ -77,7 +87,8 @@ def test_scorecard_and_report_agree_row_for_row(tmp_path, men, card):
         results.write_results(rows, table, "replica")
     rep = report.build_report(folder)
     rep = rep[rep["source"] == "replica"].set_index(["table", "key"])
-    judged = report.scorecard_frame(card).set_index(["table", "key"])
+    judged = report.scorecard_frame(card)
+    judged = judged[~judged["key"].str.startswith("statement=")].set_index(["table", "key"])  # no printed number
     assert judged.index.is_unique and judged.index.isin(rep.index).all()
     both = judged.join(rep, rsuffix="_report")
     for col in ("published", "ours", "tolerance"):

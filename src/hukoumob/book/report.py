@@ -47,6 +47,7 @@ from hukoumob.figures import reproducibility as reproducibility_figures
 from hukoumob.inputs import labels, paths
 from hukoumob.inputs.published import parse_key
 from hukoumob.inputs.schema import SCHEMAS, SOURCES
+from hukoumob.replica import targets
 
 #: Verdicts of the report, from best to worst: the policy's, then the two for numbers a source does not give.
 REPORT_VERDICTS = (*verdicts.VERDICTS, verdicts.NOT_WRITTEN, verdicts.CANNOT)
@@ -346,12 +347,28 @@ def scorecard_frame(card: pd.DataFrame) -> pd.DataFrame:
     """The replica's scorecard (:func:`hukoumob.replica.scorecard.scorecard`) judged by the report's policy.
 
     One row per calibration target, in the columns of the report plus
-    ``criterion_key`` (a key of :data:`hukoumob.replica.targets.GOALS`) and
-    ``hit`` (the scorecard's own count): the verdict is
-    ``on calibration target`` exactly where ``hit`` is true.
+    ``criterion_key`` (a key of :data:`hukoumob.replica.targets.GOALS`, or of
+    :data:`~hukoumob.replica.targets.TEXT_GOALS` for the checks of the prose,
+    :func:`hukoumob.replica.statements.with_statements`) and ``hit`` (the
+    scorecard's own count): the verdict is ``on calibration target`` exactly
+    where ``hit`` is true. The prose numbers (table ``text``, key ``id=...``)
+    are judged like any printed number; a check that is no printed number
+    (key ``statement=...``: a stated fact, an asserted sign, the moves a
+    printed model predicts) gets :func:`hukoumob.book.verdicts.statement_verdict`.
     """
     parts = []
-    for table, rows in card.groupby("table", sort=False):
+    statement = card["key"].astype(str).str.startswith("statement=")
+    if statement.any():  # a stated fact, an asserted sign, a predicted count: no printed number to join
+        rows = card[statement]
+        verdict = rows["hit"].map(verdicts.statement_verdict)
+        parts.append(pd.DataFrame({
+            "table": rows["table"], "key": rows["key"], "statistic": rows["statistic"], "source": "replica",
+            "published": rows["published"], "ours": rows["replica"], "difference": rows["difference"],
+            "ratio": np.nan, "tolerance": rows["tolerance"], "criterion": rows["criterion"].map(targets.CRITERIA),
+            "verdict": verdict, "grade": verdicts.grade(verdict), "reason": rows.get("reason", ""),
+            "criterion_key": rows["criterion"], "hit": rows["hit"],
+        }))
+    for table, rows in card[~statement].groupby("table", sort=False):
         if verdicts.printed(table).empty:  # the prose numbers, when data/published/text_numbers.csv is absent
             continue
         keys = verdicts.keys_of(table)
@@ -369,7 +386,8 @@ def scorecard_frame(card: pd.DataFrame) -> pd.DataFrame:
             "criterion_key": rows["criterion"], "hit": rows["hit"],
         }))
     out = pd.concat(parts).sort_index()
-    bad = out[(out["verdict"] == verdicts.ON_TARGET) != out["hit"].astype(bool)]
+    hit = out["hit"].map(lambda h: bool(h) if pd.notna(h) else False)
+    bad = out[(out["verdict"] == verdicts.ON_TARGET) != hit]
     if len(bad):
         raise AssertionError(f"scorecard hits and verdicts disagree for {len(bad)} numbers, e.g. {bad.iloc[0].to_dict()}")
     return out.reset_index(drop=True)

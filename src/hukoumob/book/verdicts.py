@@ -75,7 +75,7 @@ COLOURS = {v: GRADE_COLOURS[g] for v, g in GRADES.items()}
 #: Text colour on the tinted cells, so that they stay legible in the theme's dark mode too.
 INK = "#1a1a1a"
 #: "About 41 per cent": a number the paper prints as approximate agrees within this share of it.
-ABOUT_RELATIVE = 0.10
+ABOUT_RELATIVE = targets.TEXT_ABOUT_RELATIVE
 
 #: Why a number differs (short kind -> text); the report links each kind to the section explaining it.
 REASONS = {
@@ -213,14 +213,16 @@ def _judge_row(table: str, r: dict) -> dict:
         crit = r.get("criterion") or ""
         if not crit:
             kind = "no_se" if stat in ("est", "b") else ("small_column" if stat == "pct" else "not_target")
-            return done(NO_TARGET, kind)
+            return done(NO_TARGET, kind, r.get("target_reason") or "")
         target = r["target"]
         res["tolerance"] = r["tolerance"]
         res["criterion"] = targets.CRITERIA[crit]
-        hit = bool(targets.on_target([o], [target], [r["tolerance"]], [r["ratio"]])[0])
+        hit = bool(targets.on_target([o], [target], [r["tolerance"]], [r["ratio"]], [bool(r.get("upper"))])[0])
         extra = f"the replica was built to the corrected value {target:g}" if r["erratum"] else ""
+        extra = "; ".join(t for t in (extra, r.get("target_reason") or "") if t)
         if hit:
             return done(ON_TARGET, "errata" if r["erratum"] else "", extra)
+        extra = "; ".join(t for t in (extra, r.get("miss_reason") or "") if t)
         if not is_se and np.isfinite(r["published_se"]) and abs(o - target) <= r["published_se"] + 1e-9:
             return done(WITHIN_SE, "replica", extra)
         return done(OFF_TARGET, "errata" if r["erratum"] else "replica", extra)
@@ -248,6 +250,15 @@ def _judge_row(table: str, r: dict) -> dict:
         if abs(o - p) <= se + 1e-9:
             return done(WITHIN_SE, kind)
     return done(DIFFERS, kind)
+
+
+def statement_verdict(hit) -> str:
+    """The verdict of a replica check that is no printed number (a stated fact, an asserted sign, the
+    moves a printed model predicts; :mod:`hukoumob.replica.statements`): by the same rule as a
+    calibration target, on target where it holds, off target where not, neutral with nothing to judge."""
+    if hit is None or (isinstance(hit, float) and np.isnan(hit)):
+        return NO_TARGET
+    return ON_TARGET if bool(hit) else OFF_TARGET
 
 
 def _differs_kind(table: str, r: dict) -> str:

@@ -133,14 +133,17 @@ def summary_with_strict(card: pd.DataFrame, strict: pd.DataFrame) -> pd.DataFram
 
 
 def summary(card: pd.DataFrame) -> pd.DataFrame:
-    """Hit rate per criterion (and per table), with the goal and whether it is met."""
-    s = card.groupby(["criterion", "table"])["hit"].agg(["sum", "size"]).rename(columns={"sum": "hits", "size": "compared"})
-    tot = card.groupby("criterion")["hit"].agg(["sum", "size"]).rename(columns={"sum": "hits", "size": "compared"})
+    """Hit rate per criterion (and per table), with the goal and whether it is met; a neutral row
+    (``hit`` NaN: nothing printed to judge it by) is not counted as compared."""
+    card = card.assign(hit=card["hit"].map(lambda h: float(bool(h)) if pd.notna(h) else np.nan).astype(float))
+    s = card.groupby(["criterion", "table"])["hit"].agg(["sum", "count"]).rename(columns={"sum": "hits", "count": "compared"})
+    tot = card.groupby("criterion")["hit"].agg(["sum", "count"]).rename(columns={"sum": "hits", "count": "compared"})
     tot["table"] = "all"
     s = pd.concat([s.reset_index(), tot.reset_index()], ignore_index=True)
+    s["hits"] = s["hits"].astype(int)
     s["hit_rate"] = s["hits"] / s["compared"]
-    s["goal"] = s["criterion"].map(GOALS)
+    s["goal"] = s["criterion"].map(targets.ALL_GOALS)
     s["met"] = np.where(s["table"] == "all", s["hit_rate"] >= s["goal"] - 1e-12, np.nan)
-    order = list(GOALS)
+    order = list(targets.ALL_GOALS)
     s["o"] = s["criterion"].map(order.index)
     return s.sort_values(["o", "table"]).drop(columns="o").reset_index(drop=True)

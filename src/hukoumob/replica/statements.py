@@ -14,16 +14,16 @@ miss cannot be helped. The scorecard (:mod:`.scorecard`) consumes them.
   born in or before 1941; Table 6's farmers in 1996 have all moved into
   agriculture.
 * :func:`text_number_rows` (criterion ``text_number``): every number of
-  ``data/published/text_numbers.csv`` that records can give, valued by the
-  book's one route (:mod:`hukoumob.tables.text_numbers`: formulas on the
-  replica's own tables, shares of its records), plus the send-down counts,
-  which that route does not give, by the measures
-  ``data/replica/text_targets.csv`` names.
-  Tolerances: shares within 2 points; counts within 10%; a number computed
-  from Table 2/5/6 coefficients inside the range one published SE of them
-  implies (delta method on the printed SEs, taken as independent; a number
+  ``data/published/text_numbers.csv`` that records can give (the send-down
+  counts included), valued by the book's one route
+  (:mod:`hukoumob.tables.text_numbers`: formulas on the replica's own
+  tables, shares and counts of its records) and judged against the targets
+  and tolerances of :mod:`.text_tolerances` (shares within 2 points; counts
+  within 10%; a number computed from Table 2/5/6 coefficients inside the
+  range one published SE of them implies; a bound as a bound; a number
   whose coefficients carry no printed SE, such as the Table 5 scores, gets
-  the neutral verdict ``hit = NaN``); a bound ("less than") as a bound.
+  the neutral verdict ``hit = NaN``), the same ones the book's verdict
+  policy reads.
 * :func:`sign_rows` (criterion ``text_sign``): the signs and significance
   levels the prose asserts (no family-background term of Table 6 Model 1
   significant; own schooling, party and experience protect in Model 2; ...).
@@ -43,16 +43,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from hukoumob.inputs.schema import SCHEMAS
-from hukoumob.inputs.text_numbers import evaluate, load_text_numbers, parse_derivation
-from hukoumob.inputs.published import load_published
+from hukoumob.inputs.text_numbers import load_text_numbers
 from hukoumob.tables import table6 as _table6
 from hukoumob.tables.table6 import at_risk, person_years
 from . import sentdown, targets
+from .text_tolerances import JUDGED_ELSEWHERE, text_targets_frame
 
 COLUMNS = ["criterion", "table", "item", "published", "replica", "tolerance", "hit", "reason"]
-#: Text numbers the scorecard already judges by a table criterion (Table 6's person-years, within 2%).
-JUDGED_ELSEWHERE = ("t6_person_years",)
 #: Goal per criterion of :func:`all_rows` (share of judged rows on target).
 GOALS = targets.TEXT_GOALS
 SHARE_POINTS = targets.TEXT_SHARE_TOLERANCE
@@ -60,8 +57,10 @@ COUNT_SHARE = targets.TEXT_COUNT_TOLERANCE
 Z_05 = stats.norm.ppf(0.975)
 
 
-def _row(criterion, table, item, published, replica, tolerance, hit, reason=""):
-    return dict(zip(COLUMNS, (criterion, table, item, published, replica, tolerance, hit, reason)))
+def _row(criterion, table, item, published, replica, tolerance, hit, reason="", target=None):
+    row = dict(zip(COLUMNS, (criterion, table, item, published, replica, tolerance, hit, reason)))
+    row["target"] = published if target is None else target
+    return row
 
 
 # ------------------------------------------------------------------ stated facts
@@ -123,168 +122,42 @@ def replica_tables(men: pd.DataFrame, table5: pd.DataFrame | None = None, table6
     return out
 
 
-def _cell_lookup(tables: dict[str, pd.DataFrame]):
-    index = {}
-    for name, frame in tables.items():
-        keys = list(SCHEMAS[name].keys)
-        index[name] = frame.assign(**{k: frame[k].astype(str) for k in keys}).set_index(keys)["value"]
-
-    def value(cell):
-        s = index[cell.table]
-        key = tuple(cell.key) if len(cell.key) > 1 else cell.key[0]
-        if key not in s.index:
-            raise KeyError(f"{cell}: not among the replica's {cell.table} cells")
-        v = s.loc[key]
-        return float(v.iloc[0] if isinstance(v, pd.Series) else v)
-
-    return value
-
-
-def _published_cells():
-    tables = {t: load_published(t) for t in ("table1", "table2", "table3", "table4", "table5", "table6")}
-    return _cell_lookup(tables), tables
-
-
-def _se_cell(cell):
-    """The printed SE cell of a coefficient cell of Tables 2, 5 and 6 (None if it has none)."""
-    from hukoumob.inputs.text_numbers import Cell
-
-    if cell.table not in ("table2", "table5", "table6") or cell.key[-1] not in ("est", "b"):
-        return None
-    return Cell(cell.table, (*cell.key[:-1], "se"))
-
-
-def _se_half_width(deriv, pub_value, text_value) -> float:
-    """One published SE of the coefficients a formula uses, carried to the formula (delta method)."""
-    grads = []
-    for i, cell in enumerate(deriv.cells):
-        se_cell = _se_cell(cell)
-        if se_cell is None:
-            continue
-        try:
-            se = pub_value(se_cell)
-        except KeyError:
-            continue
-        h = 1e-4 * max(1.0, abs(pub_value(cell)))
-
-        def shifted(c, _i=i, _h=h):
-            return pub_value(c) + (_h if c == deriv.cells[_i] else 0.0)
-
-        grads.append((evaluate(deriv, shifted, text_value) - evaluate(deriv, pub_value, text_value)) / h * se)
-    return float(np.sqrt(np.sum(np.square(grads)))) if grads else float("nan")
-
-
-def _table_of(deriv) -> str:
-    tabs = [t for t in deriv.tables if t in ("table2", "table5", "table6")]
-    return tabs[0] if tabs else (deriv.tables[0] if deriv.tables else "text")
-
-
 def text_number_rows(men: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None,
                      source: str = "replica") -> pd.DataFrame:
-    """Every record-computable prose number on the men, with its tolerance and verdict (see the module doc).
+    """Every record-computable prose number on the men, with its target, tolerance and verdict.
 
     The values come from the book's one route for text numbers
     (:func:`hukoumob.tables.text_numbers.records_numbers`, on the tables
-    given); the numbers that route does not give (the send-down counts, which
-    the transcription marks as not computable from the tables) from the
-    measures of :data:`MEASURES` named in ``data/replica/text_targets.csv``.
+    given), the targets and tolerances from the one place they are set
+    (:func:`hukoumob.replica.text_tolerances.text_targets_frame`), the
+    verdict from :func:`hukoumob.replica.targets.on_target` (which the book's
+    verdict policy also uses). ``published`` is the printed number,
+    ``target`` what the replica is held to (see :mod:`.text_tolerances`).
     """
     from hukoumob.tables.text_numbers import records_numbers
 
-    tn = load_text_numbers()
+    tn = load_text_numbers().set_index("id")
     tables = replica_tables(men) if tables is None else tables
     ours = records_numbers(men, source, table5_rows=tables["table5"], table6_rows=tables["table6"],
                            person_years=len(person_years(men)), table1_rows=tables["table1"],
                            table2_rows=tables["table2"], outflow={k: tables[k] for k in ("table3", "table4")})
     values = dict(zip(ours["id"], ours["value"]))
-    pub_value, _ = _published_cells()
-    printed = tn.set_index("id")["value"]
-    listed = targets.text_targets().set_index("text_id")
+    missing = ours.attrs.get("missing", {})
     rows = []
-    for r in tn.itertuples():
-        if ("records" not in r.sources and r.id not in listed.index) or r.id in JUDGED_ELSEWHERE:
+    for t in text_targets_frame().itertuples():
+        pub = float(tn.loc[t.id, "value"])
+        value = float(values.get(t.id, np.nan))
+        if not np.isfinite(value):
+            rows.append(_row("text_number", t.table, t.id, pub, np.nan, t.tolerance, np.nan,
+                             "not computed on these records: " + str(missing.get(t.id, "")), t.target))
             continue
-        deriv = parse_derivation(r.derivation)
-        table = _table_of(deriv) if deriv.kind == "formula" else "text"
-        if r.id in listed.index and listed.loc[r.id, "measure"]:
-            try:
-                value = MEASURES[listed.loc[r.id, "measure"]](men)
-            except KeyError as err:  # a file without the variables (e.g. no send-down histories)
-                rows.append(_row("text_number", table, r.id, r.value, np.nan, np.nan, np.nan,
-                                 f"the records lack {err}: not computed"))
-                continue
-        elif r.id in values:
-            value = values[r.id]
-        else:
-            rows.append(_row("text_number", table, r.id, r.value, np.nan, np.nan, np.nan,
-                             "not computed on these records: " + str(ours.attrs.get("missing", {}).get(r.id, ""))))
+        if not t.criterion:  # nothing to judge it by: neutral
+            rows.append(_row("text_number", t.table, t.id, pub, value, np.nan, np.nan, t.reason, t.target))
             continue
-        if r.id in listed.index:
-            kind = listed.loc[r.id, "tolerance"]
-        elif r.unit == "p_value":
-            kind = "bound"
-        elif table in ("table2", "table5", "table6"):
-            kind = "se"
-        elif r.unit in ("percent", "fraction"):
-            kind = "share"
-        else:
-            kind = "count"
-        rows.append(_judge(r, float(value), kind, table, deriv, pub_value, printed))
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _contradiction(deriv, pub_value, printed, pub: float, tol: float) -> str:
-    """A reason when the paper's own printed tables give the formula a value outside the tolerance."""
-    if deriv.kind != "formula":
-        return ""
-    implied = evaluate(deriv, pub_value, lambda t: printed[t])
-    if abs(implied - pub) <= tol + 1e-9:
-        return ""
-    return (f"the paper's own tables give {implied:.3g}, not the {pub:g} its text prints; the replica "
-            "follows the tables")
-
-
-def _judge(r, value, kind, table, deriv, pub_value, printed) -> dict:
-    pub = float(r.value)
-    if kind == "share":
-        tol = SHARE_POINTS if r.unit == "percent" else SHARE_POINTS / 100
-        return _row("text_number", table, r.id, pub, value, tol, abs(value - pub) <= tol + 1e-9,
-                    _contradiction(deriv, pub_value, printed, pub, tol))
-    if kind == "count":
-        tol = COUNT_SHARE * abs(pub)
-        return _row("text_number", table, r.id, pub, value, tol, abs(value - pub) <= tol + 1e-9,
-                    _contradiction(deriv, pub_value, printed, pub, tol))
-    if kind == "exact":
-        return _row("text_number", table, r.id, pub, value, 0.0, abs(value - pub) <= 1e-9)
-    if kind == "bound":
-        ok = value < pub if r.qualifier == "less_than" else value <= pub
-        return _row("text_number", table, r.id, pub, value, 0.0, bool(ok), "a bound: the printed value is an upper limit")
-    # se: the range one published SE of the coefficients implies, centred on the paper's own value of the formula
-    centre = evaluate(deriv, pub_value, lambda t: printed[t])
-    half = _se_half_width(deriv, pub_value, lambda t: printed[t])
-    if not np.isfinite(half):
-        return _row("text_number", table, r.id, pub, value, np.nan, np.nan,
-                    "no printed SE for the coefficients it comes from: neutral")
-    reason = "" if abs(centre - pub) <= half else "the printed value is off its own formula"
-    if "model3b" in deriv.text and abs(value - centre) > half:
-        reason = ("Model 3b depends on the data only through Table 4's Panels B and C, which the replica holds "
-                  "exactly: the same formula on the published tables gives the replica's value")
-    if "model1" in deriv.text and "table5" in deriv.text and abs(value - centre) > half:
-        reason = ("Model 1 depends on the data only through Table 3, which the replica holds exactly; the "
-                  "printed scores are rounded to three decimals")
-    return _row("text_number", table, r.id, pub, value, half, abs(value - centre) <= half + 1e-9, reason)
-
-
-# ------------------------------------------------------------------ records measures
-#: Measures of the numbers the book's text-number route does not give (``text_targets.csv``, column measure).
-MEASURES = {
-    "sent_down_count": lambda men: float(((men["sent_down"] == 1) & (men["residence14_rural"] == 0)).sum()),
-    "sent_down_not_returned": lambda men: float(((men["sent_down"] == 1) & men["sent_down_return_year"].isna()).sum()),
-    "sent_down_not_returned_urban_hukou14": lambda men: float(
-        ((men["sent_down"] == 1) & men["sent_down_return_year"].isna() & (men["hukou14_rural"] == 0)).sum()),
-    "sent_down_not_returned_per_thousand": lambda men: float(
-        1000 * ((men["sent_down"] == 1) & men["sent_down_return_year"].isna()).sum() / len(men)),
-}
+        hit = bool(targets.on_target([value], [t.target], [t.tolerance], [False], [t.upper])[0])
+        reason = "; ".join(x for x in (t.reason, "" if hit else t.miss_reason) if x)
+        rows.append(_row("text_number", t.table, t.id, pub, value, t.tolerance, hit, reason, t.target))
+    return pd.DataFrame(rows, columns=[*COLUMNS, "target"])
 
 
 # ------------------------------------------------------------------ signs and significance
@@ -379,21 +252,29 @@ def predicted_moves_rows(men: pd.DataFrame) -> pd.DataFrame:
 def scorecard_rows(men: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """:func:`all_rows` in the scorecard's columns (:data:`hukoumob.replica.scorecard.CARD_COLUMNS`).
 
-    ``target`` is the printed value (for an SE range, the paper's own value of
-    the formula, the centre of the range), ``key`` the text number's id or the
-    statement, ``hit`` NaN for a neutral verdict (nothing to judge it by).
+    ``target`` is what the replica is held to (:mod:`.text_tolerances`: the
+    printed value, or the paper's own tables' value where the text rounds
+    them; for an SE range its centre), ``key`` the text number's id or the
+    statement, ``table`` ``"text"`` for every row (the report's table of the
+    prose numbers), ``hit`` NaN for a neutral verdict (nothing to judge it by).
     """
     rows = all_rows(men, tables)
     ids = rows["item"].where(rows["criterion"] == "text_number")
     return pd.DataFrame({
-        "criterion": rows["criterion"], "table": rows["table"],
+        "criterion": rows["criterion"], "table": "text",
         "key": np.where(ids.notna(), "id=" + ids.fillna(""), "statement=" + rows["item"]),
         "statistic": rows["criterion"].map({"text_number": "value", "stated_fact": "men breaking it",
                                             "text_sign": "z", "predicted_moves": "weighted moves"}),
-        "item": rows["item"], "published": rows["published"], "target": rows["published"],
+        "item": rows["item"], "published": rows["published"], "target": rows["target"].fillna(rows["published"]),
         "replica": rows["replica"], "tolerance": rows["tolerance"], "ratio": False,
         "difference": rows["replica"] - rows["published"], "hit": rows["hit"], "reason": rows["reason"],
     })
+
+
+def with_statements(card: pd.DataFrame, men: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The replica's scorecard (:func:`hukoumob.replica.scorecard.scorecard`) with the checks of the prose
+    (:func:`scorecard_rows`) after it: the frame ``results/replica_scorecard.csv`` is written from."""
+    return pd.concat([card, scorecard_rows(men, tables)], ignore_index=True)
 
 
 def all_rows(men: pd.DataFrame, tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:

@@ -48,15 +48,16 @@ SE_RATIO_TOLERANCE = 0.3
 R2_TOLERANCE = 0.02
 #: Table 6's person-years (the N of its title; text number ``t6_person_years``), relative.
 PERSON_YEARS_TOLERANCE = 0.02
-#: The paper's prose numbers (:mod:`hukoumob.replica.statements`): shares within this many points ...
-TEXT_SHARE_TOLERANCE = 2.0
-#: ... counts within this share.
-TEXT_COUNT_TOLERANCE = 0.10
-#: Goals of the prose checks (:func:`hukoumob.replica.statements.all_rows`), as :data:`GOALS`.
-TEXT_GOALS = {"stated_fact": 1.0, "text_number": 0.9, "text_sign": 1.0, "predicted_moves": 1.0}
+#: The paper's prose numbers: their tolerances and goals live with their targets (:mod:`.text_tolerances`).
+from .text_tolerances import (  # noqa: E402  (re-exported: one definition each)
+    TEXT_ABOUT_RELATIVE, TEXT_COUNT_TOLERANCE, TEXT_GOALS, TEXT_SHARE_TOLERANCE, TEXT_TARGETS_FILE, TOLERANCES,
+    text_targets, text_targets_frame,
+)
 #: Share of each criterion's numbers that must be on target (the replica's acceptance goals).
 GOALS = {"table1": 1.0, "tables3_4": 1.0, "unweighted_n": 1.0, "within_1se": 0.9, "r2": 1.0,
          "person_years": 1.0, "se_within_30pct": 0.8}
+#: The table goals and those of the prose checks (:mod:`hukoumob.replica.statements`): the scorecard's summary.
+ALL_GOALS = {**GOALS, **TEXT_GOALS}
 #: What each criterion means, in words (column ``criterion`` of the scorecard and the report).
 CRITERIA = {
     "table1": "Table 1 within rounding",
@@ -66,6 +67,11 @@ CRITERIA = {
     "se_within_30pct": f"SE within {SE_RATIO_TOLERANCE:.0%} of the published SE",
     "r2": f"R2 within {R2_TOLERANCE}",
     "person_years": f"person-years within {PERSON_YEARS_TOLERANCE:.0%}",
+    "text_number": (f"text number: share within {TEXT_SHARE_TOLERANCE:g} points, count within "
+                    f"{TEXT_COUNT_TOLERANCE:.0%}, from coefficients within 1 published SE"),
+    "stated_fact": "stated fact holds (no man breaks it)",
+    "text_sign": "asserted sign and significance hold",
+    "predicted_moves": f"printed Table 6 model predicts the moves within {TEXT_COUNT_TOLERANCE:.0%}",
 }
 
 
@@ -82,13 +88,19 @@ def calibration_targets(table: str, published: pd.DataFrame) -> pd.DataFrame:
     number's unit; for ``se_within_30pct`` the ratio tolerance) and ``ratio``
     (True where the SE is judged by its ratio to the target).
     """
-    out = pd.DataFrame({"criterion": "", "target": np.nan, "tolerance": np.nan, "ratio": False},
-                       index=published.index)
+    out = pd.DataFrame({"criterion": "", "target": np.nan, "tolerance": np.nan, "ratio": False, "upper": False,
+                        "target_reason": "", "miss_reason": ""}, index=published.index)
     if table == "text":
         py = published["id"] == "t6_person_years"
         goal = pd.to_numeric(published.loc[py, "value"], errors="coerce")
         out.loc[py, ["criterion", "target", "tolerance"]] = \
             pd.DataFrame({"criterion": "person_years", "target": goal, "tolerance": PERSON_YEARS_TOLERANCE * goal})
+        tt = text_targets_frame().set_index("id")
+        at = published["id"].isin(tt.index)
+        got = tt.loc[published.loc[at, "id"]].set_index(published.index[at])
+        out.loc[at, ["criterion", "target", "tolerance", "upper", "target_reason", "miss_reason"]] = \
+            got[["criterion", "target", "tolerance", "upper", "reason", "miss_reason"]].to_numpy()
+        out["upper"] = out["upper"].astype(bool)
         return out
     keys = list(SCHEMAS[table].keys)
     corrected = load_published(table)
@@ -125,13 +137,17 @@ def calibration_targets(table: str, published: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def on_target(ours, target, tolerance, ratio) -> np.ndarray:
-    """Whether each number is within its calibration tolerance (absolute, or as a ratio to the target)."""
+def on_target(ours, target, tolerance, ratio, upper=None) -> np.ndarray:
+    """Whether each number is within its calibration tolerance (absolute, or as a ratio to the target);
+    where ``upper``, whether it is below the target (an upper limit, plus the tolerance)."""
     ours, target, tolerance = (np.asarray(v, dtype=float) for v in (ours, target, tolerance))
     ratio = np.asarray(ratio, dtype=bool)
+    upper = np.zeros(ours.shape, bool) if upper is None else np.asarray(upper, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         gap = np.where(ratio, np.abs(ours / target - 1.0), np.abs(ours - target))
-    return np.nan_to_num(gap, nan=np.inf) <= np.nan_to_num(tolerance, nan=-1.0) + 1e-9
+        below = ours < target + np.nan_to_num(tolerance, nan=-np.inf)
+    within = np.nan_to_num(gap, nan=np.inf) <= np.nan_to_num(tolerance, nan=-1.0) + 1e-9
+    return np.where(upper, below & np.isfinite(ours), within)
 
 
 def table1_targets() -> dict:
@@ -222,38 +238,6 @@ def person_years_target() -> int:
     if not m:
         raise ValueError("Table 6's N not found in data/published/README.md")
     return int(m.group(1).replace(",", ""))
-
-
-#: The prose numbers the replica computes by a measure of its own: ``data/replica/text_targets.csv``.
-TEXT_TARGETS_FILE = "text_targets.csv"
-TOLERANCES = ("share", "count", "exact", "bound")
-
-
-def text_targets() -> pd.DataFrame:
-    """``data/replica/text_targets.csv`` joined with the printed values of ``data/published/text_numbers.csv``.
-
-    Columns: ``text_id``, ``measure`` (a function of :mod:`.statements`),
-    ``tolerance`` (:data:`TOLERANCES`), ``published`` (the printed number).
-    Raises ValueError naming the file and the target whose row is bad.
-    """
-    from hukoumob.inputs import paths
-    from hukoumob.inputs.text_numbers import load_text_numbers
-
-    file = paths.REPLICA / TEXT_TARGETS_FILE
-    try:
-        rows = pd.read_csv(file, dtype=str, comment="#", keep_default_na=False)
-    except (FileNotFoundError, pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise ValueError(f"{file}: cannot be read ({err})") from None
-    need = {"text_id", "measure", "tolerance"}
-    if not need <= set(rows.columns):
-        raise ValueError(f"{file}: columns {sorted(need - set(rows.columns))} missing")
-    printed = load_text_numbers().set_index("id")["value"]
-    for row in rows.itertuples():
-        if row.tolerance not in TOLERANCES:
-            raise ValueError(f"{file}: target {row.text_id!r}: tolerance {row.tolerance!r} is not one of {TOLERANCES}")
-        if row.text_id not in printed.index:
-            raise ValueError(f"{file}: target {row.text_id!r} is not in data/published/text_numbers.csv")
-    return rows.assign(published=rows["text_id"].map(printed).astype(float))
 
 
 def text_target(measure: str) -> float:

@@ -170,10 +170,12 @@ def table2_numbers(rows: pd.DataFrame, source: str) -> pd.DataFrame:
     return evaluate_formulas({"table2": rows}, source)
 
 
-def outflow_numbers(tables: Mapping[str, pd.DataFrame], source: str) -> pd.DataFrame:
+def outflow_numbers(tables: Mapping[str, pd.DataFrame], source: str,
+                    ours: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Text numbers from Tables 3 and 4 of the records (:func:`hukoumob.tables.tabulate.outflow_tables`):
-    the shares of sons in farming the text quotes, and the urban-hukou holders of rural origin."""
-    return evaluate_formulas({"table3": tables["table3"], "table4": tables["table4"]}, source)
+    the shares of sons in farming the text quotes, the urban-hukou holders of rural origin, and (with
+    ``ours``' count of sent-down men who did not return) that count per thousand men of Table 3."""
+    return evaluate_formulas({"table3": tables["table3"], "table4": tables["table4"]}, source, ours)
 
 
 def table5_numbers(rows: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -212,14 +214,31 @@ def _college(men: pd.DataFrame) -> np.ndarray | None:
     return None
 
 
+def sent_down_numbers(men: pd.DataFrame) -> dict[str, float]:
+    """The rustication counts of the text ("only 13 of the 170 urban-origin men ... who had been sent
+    down ... failed to resume an urban status", "and only two of those with urban hukou at age 14"):
+    men who lived in a town or city at fourteen and were sent down; those with no year of return; those
+    of them with urban hukou at 14. Unweighted counts, as the text gives them; NaN without the
+    send-down columns (``sent_down``, ``sent_down_return_year``)."""
+    ids = ("sent_down_urban_origin_n", "sent_down_failed_n", "sent_down_failed_urban14_n")
+    if not {"sent_down", "sent_down_return_year", "residence14_rural"} <= set(men.columns):
+        return dict.fromkeys(ids, np.nan)
+    sent = (pd.to_numeric(men["sent_down"], errors="coerce") == 1).to_numpy()
+    lost = sent & pd.to_numeric(men["sent_down_return_year"], errors="coerce").isna().to_numpy()
+    urban14 = (men["residence14_rural"] == 0).to_numpy()
+    return dict(zip(ids, (float((sent & urban14).sum()), float(lost.sum()),
+                          float((lost & (men["hukou14_rural"] == 0).to_numpy()).sum()))))
+
+
 def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | None = None,
                          frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Text numbers the records give but no table cell: the ``records:`` rows of the transcription.
 
     Ages, the share born in or before 1941, the segmentation shares beside
     Table 1 (:func:`hukoumob.tables.table1_2.segmentation_facts`), the tertiary
-    educated in I+II, and Table 6's person-years (``person_years``, else
-    :func:`hukoumob.tables.table6.build_person_years`).
+    educated in I+II, Table 6's person-years (``person_years``, else
+    :func:`hukoumob.tables.table6.build_person_years`) and the send-down counts
+    (:func:`sent_down_numbers`).
     """
     from hukoumob.tables import table1_2, table6
 
@@ -243,6 +262,7 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
         "tertiary_in_I_II_pct": 100 * _share(in_I_II, college, w) if college is not None else np.nan,
         "tertiary_rural_farm_in_I_II_pct": 100 * _share(in_I_II, college & rural_farm, w) if college is not None else np.nan,
         "t6_person_years": float(person_years),
+        **sent_down_numbers(men),
     }
     frame = tn.load_text_numbers() if frame is None else frame
     expected = set(frame.loc[frame["kind"] == "records", "id"])
@@ -279,7 +299,7 @@ def records_numbers(men: pd.DataFrame, source: str, *, table5_rows: pd.DataFrame
         only,
         table1_numbers(table1_2.table1_rows(men) if table1_rows is None else table1_rows, source, ours),
         table2_numbers(table1_2.table2_rows(men) if table2_rows is None else table2_rows, source),
-        outflow_numbers(tabulate.outflow_tables(men) if outflow is None else outflow, source),
+        outflow_numbers(tabulate.outflow_tables(men) if outflow is None else outflow, source, ours),
         table5_numbers(from_records.table5_from_records(men).rows if table5_rows is None else table5_rows, source),
         table6_numbers(table6_rows, source),
     ])
