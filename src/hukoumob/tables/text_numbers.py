@@ -214,6 +214,21 @@ def _college(men: pd.DataFrame) -> np.ndarray | None:
     return None
 
 
+def tertiary_numbers(men: pd.DataFrame) -> dict[str, float]:
+    """The text's shares of tertiary-educated men in professional or managerial jobs (class I+II):
+    "83 per cent of those with tertiary education", "82 per cent of tertiary educated men from rural
+    hukou origins whose fathers were employed in agriculture" (weighted, in per cent; NaN for too few men
+    or without the schooling columns)."""
+    ids = ("tertiary_in_I_II_pct", "tertiary_rural_farm_in_I_II_pct")
+    college = _college(men)
+    if college is None:
+        return dict.fromkeys(ids, np.nan)
+    w = men["weight"].to_numpy(float)
+    in_I_II = (men["son_class"] == "I_II").to_numpy()
+    rural_farm = ((men["hukou14_rural"] == 1) & (men["father_class"] == "farm")).to_numpy()
+    return dict(zip(ids, (100 * _share(in_I_II, college, w), 100 * _share(in_I_II, college & rural_farm, w))))
+
+
 def sent_down_numbers(men: pd.DataFrame) -> dict[str, float]:
     """The rustication counts of the text ("only 13 of the 170 urban-origin men ... who had been sent
     down ... failed to resume an urban status", "and only two of those with urban hukou at age 14"):
@@ -247,9 +262,6 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
     everyone = np.ones(len(men), bool)
     facts = table1_2.segmentation_facts(men)
     age = SURVEY_YEAR - men["birth_year"].to_numpy(float)
-    college = _college(men)
-    in_I_II = (men["son_class"] == "I_II").to_numpy()
-    rural_farm = ((men["hukou14_rural"] == 1) & (men["father_class"] == "farm")).to_numpy()
     if person_years is None:
         person_years = len(table6.build_person_years(men).data)
     values = {
@@ -259,8 +271,7 @@ def records_only_numbers(men: pd.DataFrame, source: str, person_years: int | Non
         "movers_changed_hukou_pct": 100 * facts["movers_changed"],
         "rural_modal_isei_share": facts["rural_modal_share"],
         "rural_modal_isei": facts["rural_modal_isei"],
-        "tertiary_in_I_II_pct": 100 * _share(in_I_II, college, w) if college is not None else np.nan,
-        "tertiary_rural_farm_in_I_II_pct": 100 * _share(in_I_II, college & rural_farm, w) if college is not None else np.nan,
+        **tertiary_numbers(men),
         "t6_person_years": float(person_years),
         **sent_down_numbers(men),
     }
