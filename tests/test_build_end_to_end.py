@@ -186,6 +186,42 @@ def test_no_serious_or_critical_accessibility_violations(built):
     assert not bad, "\n".join(bad)
 
 
+def test_figure_type_is_at_least_the_body_text_at_1280_and_390_px(built):
+    """Issue 17: in headless Chromium at 1280 and 390 px, the smallest type of every SVG figure of
+    every page, at the size the figure is shown, is at least the body text's size, and the figure is
+    within the screen or inside a box that scrolls sideways (``tests/a11y/figure_type.mjs``)."""
+    import json
+    import shutil
+    import subprocess
+
+    from hukoumob.inputs import paths
+
+    a11y = paths.ROOT / "tests" / "a11y"
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium or not shutil.which("node"):
+        pytest.skip("figure type check needs Chromium and Node.js: apt-get install chromium nodejs")
+    if not (a11y / "node_modules" / "puppeteer-core").is_dir():
+        pytest.skip("figure type check needs its npm packages: npm ci --prefix tests/a11y")
+    repo, *_ = built
+    html = repo / "_build" / "html"
+    pages = [p for p in sorted((html / "book").glob("*.html"))]
+    bad, figures = [], 0
+    for width in (1280, 390):
+        run = subprocess.run(["node", str(a11y / "figure_type.mjs"), chromium, str(width), *map(str, pages)],
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr[-2000:]
+        for page, found in json.loads(run.stdout).items():
+            for fig in found["figures"]:
+                figures += 1
+                name = f"{Path(page).name} {fig['src'].rsplit('/', 1)[-1][:12]} at {width} px"
+                if fig["n_text"] == 0 or fig["min_text_px"] < found["body_px"] - 0.05:
+                    bad.append(f"{name}: smallest type {fig['min_text_px']} px, body {found['body_px']} px")
+                if not fig["fits"]:
+                    bad.append(f"{name}: cut off (neither on the screen nor in a scrolling box)")
+    assert figures >= 2 * 10, f"only {figures} figures measured"
+    assert not bad, "\n".join(bad)
+
+
 def test_page_weight(built):
     """Issue 17: no chapter page over 3 MB with its images, the whole site under 40 MB."""
     import re

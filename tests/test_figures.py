@@ -26,6 +26,21 @@ def _texts(fig) -> list[str]:
     return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
 
 
+def _book_type(fig) -> None:
+    """The figure sets no type below the book's minimum and, saved as the book saves it, is no wider
+    than the text column at 1280 px (:mod:`hukoumob.figures.style`)."""
+    import io
+    import re
+
+    from hukoumob.figures.style import MAX_WIDTH_IN, TEXT, smallest_type
+
+    assert smallest_type(fig) >= TEXT
+    svg = io.StringIO()
+    fig.savefig(svg, format="svg")
+    width_pt = float(re.search(r'width="([\d.]+)pt"', svg.getvalue()).group(1))
+    assert width_pt <= MAX_WIDTH_IN * 72 + 1, f"{width_pt:.0f} pt wide"
+
+
 def _km(ns: dict[str, int], years: int = 6) -> pd.DataFrame:
     """A made-up Kaplan-Meier frame of :func:`table6.cumulative_entry`'s shape: ``ns`` men per group."""
     rows = []
@@ -53,6 +68,7 @@ def test_km_plot_drops_the_small_group_and_names_it_with_the_threshold():
     note = table6_figures.small_groups_note(table6.small_groups(km, 30), 30)
     assert "Vocational (17 men)" in note and "30" in note
     assert any("Vocational (17 men)" in t for t in _texts(fig))
+    _book_type(fig)
     plt.close(fig)
 
 
@@ -63,6 +79,7 @@ def test_km_plot_has_bands_and_a_numbers_at_risk_row():
     assert len(ax.collections) == 2  # one band per group drawn
     shown = {t.get_text() for t in risk.texts}
     assert {"100", "95", "60", "55"} <= shown  # men at risk at experience 0 and 5
+    _book_type(fig)
     plt.close(fig)
 
 
@@ -91,6 +108,7 @@ def test_hazard_plot_has_one_labelled_panel_per_education_level():
         if ax.get_title():  # both groups labelled at their line's end, in the panel
             assert {t.get_text() for t in ax.texts} == set(table6_figures.HUKOU_SHORT.values())
             assert len(ax.lines) == 2
+    _book_type(fig)
     plt.close(fig)
 
 
@@ -106,6 +124,7 @@ def test_heatmap_column_labels_carry_the_printed_ns():
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     for cls, tick in zip(CLASSES, ticks):
         assert tick.split("\n") == [SHORT[cls], f"{ns[cls]:,.0f}"]
+    _book_type(fig)
     plt.close(fig)
 
 
@@ -118,6 +137,7 @@ def test_every_alluvial_block_is_labelled_even_thin_ones():
         assert sum(t.startswith(SHORT[cls] + " ") for t in texts) == 2, cls
     ys = sorted(t.get_position()[1] for t in ax.texts if t.get_position()[0] < 0)
     assert np.min(np.diff(ys)) > 0.05  # fathers' labels do not overlap
+    _book_type(fig)
     plt.close(fig)
 
 
@@ -152,9 +172,11 @@ def test_scorecard_bars_say_met_or_missed_in_words_and_differ_without_colour():
                             "hit_rate": [0.95, 0.5, 0.7], "goal": [0.9, 0.9, 0.9]})
     fig = replica_figures.scorecard_bars(summary, "test")
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert texts == ["95% (met; goal 90%)", "50% (missed; goal 90%)"]
+    assert [t for t in texts if "goal" in t] == ["95% (met; goal 90%)", "50% (missed; goal 90%)"]
+    assert {"a / table1", "b / table2"} <= set(texts)  # each criterion written over its bar
     hatches = sorted(p.get_hatch() or "" for p in fig.axes[0].patches)
     assert hatches == ["", "///"]  # a missed goal is hatched, not only another colour
+    _book_type(fig)
     plt.close(fig)
 
 
@@ -169,6 +191,7 @@ def test_bic_chart_puts_every_model_on_a_row_with_the_best_at_zero():
     assert [t.get_text().replace(" (paper)", "") for t in ax.get_yticklabels()] == models
     xs = ax.collections[0].get_offsets()[:, 0]
     assert xs.min() == 0 and xs.max() == 7 * (len(models) - 1)
+    _book_type(fig)
     plt.close(fig)
 
 

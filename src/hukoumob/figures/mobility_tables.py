@@ -16,6 +16,7 @@ import seaborn as sns
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
+from hukoumob.figures.style import MAX_WIDTH_IN, SUPTITLE, TEXT, TITLE
 from hukoumob.inputs.classes import SHORT
 from hukoumob.inputs.schema import CLASSES
 
@@ -91,24 +92,25 @@ def alluvial(counts: pd.DataFrame, ax: plt.Axes, title: str, gap: float = 0.012,
         for i, cls in enumerate(CLASSES):
             if side:
                 ax.add_patch(Rectangle((x1, top[i] - tot[i]), width, tot[i], color="0.45"))
-            ax.text(x, ys[i], f"{SHORT[cls]} {tot[i] / span:.0%}", ha=ha, va="center", fontsize=10)
+            ax.text(x, ys[i], f"{SHORT[cls]} {tot[i] / span:.0%}", ha=ha, va="center", fontsize=TEXT)
             if abs(ys[i] - centres[i]) > 0.004:  # moved off its block: a leader line back to it
                 edge = x0 - width if side == 0 else x1 + width
                 ax.plot([edge, x + (0.015 if side == 0 else -0.015)], [centres[i], ys[i]], color="0.5", lw=0.7)
     ax.set_xlim(-0.45, 1.45)
     ax.set_ylim(-0.02, 1.02)
     ax.axis("off")
-    ax.text(x0 - width / 2, 1.05, "Father", ha="center", fontsize=10.5, weight="bold")
-    ax.text(x1 + width / 2, 1.05, "Son", ha="center", fontsize=10.5, weight="bold")
-    ax.set_title(title, fontsize=11, pad=18)
+    ax.text(x0 - width / 2, 1.05, "Father", ha="center", fontsize=TEXT, weight="bold")
+    ax.text(x1 + width / 2, 1.05, "Son", ha="center", fontsize=TEXT, weight="bold")
+    ax.set_title(title, fontsize=TITLE, pad=30)
     return ax
 
 
 def alluvial_pair(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 1) -> plt.Figure:
     """Alluvial diagrams, one per panel (for example urban vs rural origin), stacked by default.
 
-    One column keeps the figure about 6.5 inches wide, so that its labels stay
-    legible on a phone; ``ncols=2`` puts the panels side by side.
+    One column keeps the figure about 6.5 inches wide, inside the text column at
+    the book's type size (:mod:`hukoumob.figures.style`); ``ncols=2`` puts the
+    panels side by side (wider than the column: it scrolls).
     """
     n = len(panels)
     nrows = -(-n // ncols)
@@ -117,7 +119,7 @@ def alluvial_pair(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int = 1
         alluvial(counts, ax, name)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle(textwrap.fill(suptitle, 62 * ncols), fontsize=12)
+    fig.suptitle(textwrap.fill(suptitle, 62 * ncols), fontsize=SUPTITLE)
     fig.tight_layout()
     return fig
 
@@ -143,13 +145,13 @@ def outflow_heatmap(pct: pd.DataFrame, ax: plt.Axes, title: str, vmax: float = 8
     labels = [SHORT[c] for c in CLASSES]
     sns.heatmap(cells.to_numpy(), ax=ax, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=vmax,
                 cbar=False, linewidths=0.5, linecolor="white", xticklabels=column_labels(ns), yticklabels=labels,
-                annot_kws={"fontsize": 10})
+                annot_kws={"fontsize": TEXT})
     for i in range(len(CLASSES)):
         ax.add_patch(Rectangle((i, i), 1, 1, fill=False, edgecolor="black", lw=2))
-    ax.set_xlabel("Father's class" + ("\n(men in the column)" if ns is not None else ""), fontsize=10)
-    ax.set_ylabel("Son's class", fontsize=10)
-    ax.set_title(title, fontsize=10.5)
-    ax.tick_params(axis="both", labelsize=9.5)
+    ax.set_xlabel("Father's class" + ("\n(men in the column)" if ns is not None else ""), fontsize=TEXT)
+    ax.set_ylabel("Son's class", fontsize=TEXT)
+    ax.set_title(title, fontsize=TITLE)
+    ax.tick_params(axis="both", labelsize=TEXT)
     ax.tick_params(axis="y", rotation=0)
     return ax
 
@@ -158,27 +160,31 @@ def outflow_heatmaps(panels: dict[str, pd.DataFrame], suptitle: str, ncols: int 
                      ns: dict[str, pd.Series] | None = None) -> plt.Figure:
     """A grid of :func:`outflow_heatmap` panels sharing one colour scale, with a colour bar.
 
-    Axis titles are written once per row and column, and the figure is kept
-    about 7 inches wide so that the cell percentages stay legible on a phone.
+    Axis titles and the sons' class labels are written once per row and column, the
+    colour bar lies under the grid, and the figure is 7 inches wide, so that the cell
+    percentages and the column Ns keep the book's type size (:mod:`hukoumob.figures.style`).
     ``ns`` maps a panel's title to its column Ns (men per father's class), written
     under the class labels.
     """
     n = len(panels)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.05 * ncols + 0.6, (3.55 if ns else 3.2) * nrows + 0.5), squeeze=False,
+    fig, axes = plt.subplots(nrows, ncols, figsize=(MAX_WIDTH_IN if ncols > 1 else 4.8,
+                                                    (3.9 if ns else 3.5) * nrows + 1.4), squeeze=False,
                              layout="constrained")
     for i, (ax, (name, pct)) in enumerate(zip(axes.flat, panels.items())):
-        outflow_heatmap(pct, ax, name, ns=(ns or {}).get(name))
+        outflow_heatmap(pct, ax, textwrap.fill(name, 30), ns=(ns or {}).get(name))
         if i % ncols:
             ax.set_ylabel("")  # only the left column names the rows
+            ax.tick_params(axis="y", labelleft=False)
         if i + ncols < n:
             ax.set_xlabel("")  # only the lowest panel of each column names the columns
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle(textwrap.fill(suptitle, 68), fontsize=12)
-    bar = fig.colorbar(axes.flat[0].collections[0], ax=axes, shrink=0.6, aspect=30, pad=0.02)
-    bar.set_label("Per cent of sons in the father's class", fontsize=10)
-    bar.ax.tick_params(labelsize=9)
+    fig.suptitle(textwrap.fill(suptitle, 60), fontsize=SUPTITLE)
+    bar = fig.colorbar(axes.flat[0].collections[0], ax=axes, orientation="horizontal", shrink=0.7, aspect=40,
+                       pad=0.02)
+    bar.set_label("Per cent of sons in the father's class", fontsize=TEXT)
+    bar.ax.tick_params(labelsize=TEXT)
     return fig
 
 
@@ -193,7 +199,7 @@ def farm_share_bars(shares: dict[str, pd.Series], title: str) -> plt.Figure:
     fathers = list(CLASSES)
     width = 0.8 / len(shares)
     colours = sns.color_palette("colorblind", len(shares))
-    fig, ax = plt.subplots(figsize=(7.2, 4.0), layout="constrained")
+    fig, ax = plt.subplots(figsize=(6.6, 5.4), layout="constrained")
     x = np.arange(len(fathers))
     for i, ((name, s), colour) in enumerate(zip(shares.items(), colours)):
         pos = x - 0.4 + width * (i + 0.5)
@@ -201,10 +207,13 @@ def farm_share_bars(shares: dict[str, pd.Series], title: str) -> plt.Figure:
         if "non_farm" in s.index:
             ax.hlines(s["non_farm"], -0.45, len(fathers) - 1.55, colors=[colour], linestyles="dashed", lw=1.2)
     ax.set_xticks(x, [SHORT[c] for c in fathers])
-    ax.set_xlabel("Father's class", fontsize=10)
-    ax.set_ylabel("Sons in farming (per cent)", fontsize=10)
+    ax.set_xlabel("Father's class")
+    ax.set_ylabel("Sons in farming (per cent)")
     ax.set_ylim(0, 100)
-    ax.legend(fontsize=9, frameon=False, loc="upper left")
-    ax.set_title(textwrap.fill(title, 80), fontsize=11)
-    ax.text(len(fathers) - 1.55, 98, "dashed: all sons of non-farm fathers", ha="right", va="top", fontsize=8.5)
+    handles, labels = ax.get_legend_handles_labels()
+    if any("non_farm" in s.index for s in shares.values()):
+        handles.append(plt.Line2D([], [], color="0.3", ls="dashed", lw=1.2))
+        labels.append("dashed: all sons of non-farm fathers")
+    ax.legend(handles, labels, frameon=False, loc="upper left", bbox_to_anchor=(0.0, -0.16), ncol=1)
+    ax.set_title(textwrap.fill(title, 60), fontsize=TITLE)
     return fig

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from hukoumob.figures.style import TEXT, TITLE
+
 #: Okabe-Ito colours and markers of the four panels (told apart without colour too).
 PANEL_STYLE = (("#0072B2", "o"), ("#E69F00", "s"), ("#009E73", "^"), ("#CC79A7", "D"))
 
@@ -37,13 +39,13 @@ def bic_by_panel(stats: dict[str, pd.DataFrame], models: list[str], paper: str, 
         ax.scatter(bic, y, color=colour, marker=marker, s=40, label=panel_labels.get(p, p), zorder=3)
         best = int(np.nanargmin(bic))
         ax.scatter(bic[best], y[best], s=160, facecolor="none", edgecolor=colour, lw=1.5, zorder=2)
-    ax.set_yticks(y, [m + (" (paper)" if m == paper else "") for m in models], fontsize=10)
+    ax.set_yticks(y, [m + (" (paper)" if m == paper else "") for m in models], fontsize=TEXT)
     ax.set_ylim(-0.6, len(models) - 0.4)
     ax.set_xscale("symlog", linthresh=1)
     ax.axvline(10, color="0.5", lw=0.8, ls="--")
     ax.set_xlim(-0.3, top * 2.5)
     ax.set_xlabel("BIC minus the panel's best model (0 = best; dashed: 10)")
     ax.grid(True, axis="x", color="0.9")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False, fontsize=10)
-    ax.set_title(textwrap.fill(title, 60), fontsize=11)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False, fontsize=TEXT)
+    ax.set_title(textwrap.fill(title, 60), fontsize=TITLE)
     return fig

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from hukoumob.figures.style import SUPTITLE, TEXT, TITLE
+
 #: Box centre and label of each variable.
 NODES = {
     "father_educ": ((0.0, 1.0), "V\nFather's\neducation"),
@@ -26,7 +28,7 @@ NODES = {
     "first_isei": ((1.15, 0.0), "W\nFirst job"),
     "current_isei": ((2.3, 0.5), "Y\nCurrent\noccupation"),
 }
-BOX_W, BOX_H = 0.5, 0.32
+BOX_W, BOX_H = 0.58, 0.34
 #: Curvature and label position (fraction along the arrow) of each path, chosen so labels do not collide.
 _STYLE = {
     ("father_educ", "educ"): (0.0, 0.5),
@@ -57,7 +59,7 @@ def _label(ax, p0, p1, rad: float, frac: float, text: str, colour: str) -> None:
     ctrl = mid + rad * np.array([d[1], -d[0]])  # matplotlib arc3 control point
     t = frac
     pos = (1 - t) ** 2 * p0 + 2 * t * (1 - t) * ctrl + t**2 * p1
-    ax.text(*pos, text, ha="center", va="center", fontsize=10, color=colour,
+    ax.text(*pos, text, ha="center", va="center", fontsize=TEXT, color=colour,
             bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9))
 
 
@@ -70,7 +72,7 @@ def path_diagram(coefs: pd.DataFrame, ax: plt.Axes, title: str, *, decimals: int
     for node, ((x, y), text) in NODES.items():
         ax.add_patch(FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                     boxstyle="round,pad=0.02", fc="#eef3fa", ec="0.3", lw=1.2))
-        ax.text(x, y, text, ha="center", va="center", fontsize=10)
+        ax.text(x, y, text, ha="center", va="center", fontsize=TEXT)
     fmt = f"{{:.{decimals}f}}"
     for row in coefs.itertuples(index=False):
         value = round(float(row.value), decimals) + 0.0  # no "-0.00"
@@ -96,21 +98,21 @@ def path_diagram(coefs: pd.DataFrame, ax: plt.Axes, title: str, *, decimals: int
             _label(ax, p0, p1, 0.45, 0.5, fmt.format(value), "0.3")
     res = coefs[coefs["kind"] == "residual"].set_index("target")["value"]
     r2 = "   ".join(f"{NODES[t][1][0]}: {1 - v**2:.2f}" for t, v in res.items())
-    ax.text(1.15, -0.42, f"R-squared   {r2}", ha="center", va="center", fontsize=10, color="0.3")
+    ax.text(1.15, -0.42, f"R-squared   {r2}", ha="center", va="center", fontsize=TEXT, color="0.3")
     ax.set_xlim(-0.55, 2.75)
     ax.set_ylim(-0.5, 1.55)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(title, fontsize=11)
+    ax.set_title(title, fontsize=TITLE)
     return ax
 
 
 def path_diagram_pair(panels: dict[str, pd.DataFrame], suptitle: str, *, decimals: int = 2, ncols: int = 1) -> plt.Figure:
     """Path diagrams, one per panel (for example the U.S. 1962 and China 1996), stacked by default.
 
-    One column keeps the figure about 6.5 inches wide, so that its labels stay
-    legible when the page is read on a phone; ``ncols=2`` puts the panels side
-    by side.
+    One column keeps the figure about 6.5 inches wide, inside the text column at
+    the book's type size (:mod:`hukoumob.figures.style`); ``ncols=2`` puts the
+    panels side by side (wider than the column: it scrolls).
     """
     n = len(panels)
     nrows = -(-n // ncols)
@@ -119,10 +121,10 @@ def path_diagram_pair(panels: dict[str, pd.DataFrame], suptitle: str, *, decimal
         path_diagram(coefs, ax, name, decimals=decimals)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle(textwrap.fill(suptitle, 62 * ncols), fontsize=12)
+    fig.suptitle(textwrap.fill(suptitle, 62 * ncols), fontsize=SUPTITLE)
     note = ("Standardized path coefficients (each variable on all variables to its left); "
             "the curved arrow is the correlation of V and X; dashed red = negative.")
-    fig.text(0.5, 0.01, textwrap.fill(note, 80 * ncols), ha="center", va="bottom", fontsize=9.5, color="0.3")
+    fig.text(0.5, 0.01, textwrap.fill(note, 80 * ncols), ha="center", va="bottom", fontsize=TEXT, color="0.3")
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 

@@ -8,10 +8,13 @@ of their verdict.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from hukoumob.figures.style import SUPTITLE, TEXT, TITLE
 from hukoumob.inputs.labels import SOURCE_LABELS, TABLE_TITLES
 from hukoumob.inputs.schema import SCHEMAS
 
@@ -49,10 +52,11 @@ def reproduced_vs_published(report: pd.DataFrame, title: str, ncols: int = 2) ->
     points = points.dropna(subset=["y"])
     tables = list(SCHEMAS)
     nrows = int(np.ceil(len(tables) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.1 * nrows + 0.9), squeeze=False)
+    legend_in = 2.0  # under the panels: the legend, one entry a line
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 3.1 * nrows + legend_in + 0.6), squeeze=False)
     for ax, table in zip(axes.flat, tables):
         sub = points[points["table"] == table]
-        ax.set_title(TABLE_TITLES[table], fontsize=11)
+        ax.set_title(TABLE_TITLES[table], fontsize=TITLE)
         ax.set_xlabel("published value")
         ax.set_ylabel("reproduced value")
         if sub.empty:
@@ -92,8 +96,8 @@ def reproduced_vs_published(report: pd.DataFrame, title: str, ncols: int = 2) ->
     handles += [plt.Line2D([], [], marker=_MARKERS[g], ls="", color="0.4", markeredgecolor="black"
                            if g == "off" else "none", label=label) for g, label in _GRADE_LABELS.items()]
     handles.append(plt.Line2D([], [], color="0.6", lw=1, label="published = reproduced"))
-    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 0.0),
-               fontsize=10)
-    fig.suptitle(title, fontsize=12)
-    fig.tight_layout(rect=(0, 0.9 / (3.1 * nrows + 0.9) + 0.02, 1, 0.97))
+    fig.legend(handles=handles, loc="lower center", ncol=1, frameon=False, bbox_to_anchor=(0.5, 0.0),
+               fontsize=TEXT)
+    fig.suptitle(textwrap.fill(title, 60), fontsize=SUPTITLE)
+    fig.tight_layout(rect=(0, legend_in / (3.1 * nrows + legend_in + 0.6) + 0.01, 1, 0.97))
     return fig

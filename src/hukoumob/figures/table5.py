@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from hukoumob.figures.mobility_tables import PALETTE
+from hukoumob.figures.style import SUPTITLE, TEXT, TITLE
 from hukoumob.inputs.classes import SHORT
 from hukoumob.inputs.schema import CLASSES
 from hukoumob.tables.table5.views import COUNTRY
@@ -39,11 +40,11 @@ def score_plot(fits: dict, published: pd.Series, title: str) -> plt.Figure:
                        label=SHORT[c] if y == 0 else None)
             ax.scatter(published[(m, "A_scaling", c, "est")], y + 0.2, marker="v", s=36, color=PALETTE[c], zorder=3)
     ax.set_yticks(range(len(fits)), [MODEL_LABELS.get(m, m) for m in fits])
-    ax.tick_params(labelsize=10.5)
+    ax.tick_params(labelsize=TEXT)
     ax.invert_yaxis()
-    ax.set_xlabel("Scaled class score φ\n(circles: ours; small triangles: published)", fontsize=10.5)
-    ax.set_title(title, fontsize=12)
-    ax.legend(ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.38), frameon=False, fontsize=10.5,
+    ax.set_xlabel("Scaled class score φ\n(circles: ours; small triangles: published)", fontsize=TEXT)
+    ax.set_title(title, fontsize=TITLE)
+    ax.legend(ncol=6, loc="upper center", bbox_to_anchor=(0.5, -0.38), frameon=False, fontsize=TEXT,
               handletextpad=0.1, columnspacing=0.9)
     fig.tight_layout()
     return fig
@@ -57,20 +58,20 @@ def country_plot(countries: pd.DataFrame, title: str) -> plt.Figure:
     for country, colour in COUNTRY_COLOURS.items():
         axes[0].scatter(cw.loc[country, "association"], cw.loc[country, "immobility"], s=120, color=colour,
                         edgecolor="black", label=COUNTRY[country])
-    axes[0].set_xlabel("Association μ among the mobile", fontsize=10.5)
-    axes[0].set_ylabel("Immobility δ", fontsize=10.5)
-    axes[0].set_title("Model 1 by country", fontsize=11.5)
+    axes[0].set_xlabel("Association μ among the mobile", fontsize=TEXT)
+    axes[0].set_ylabel("Immobility δ", fontsize=TEXT)
+    axes[0].set_title("Model 1 by country", fontsize=TITLE)
     for country, colour in COUNTRY_COLOURS.items():
         axes[1].plot([SHORT[c] for c in CLASSES], [cw.loc[country, f"phi_{c}"] for c in CLASSES], "o-", color=colour,
                      label=COUNTRY[country])
     axes[1].axhline(0, color="0.8", lw=1)
-    axes[1].set_xlabel("Class", fontsize=10.5)
-    axes[1].set_ylabel("Class score φ", fontsize=10.5)
-    axes[1].set_title("Class scores by country", fontsize=11.5)
+    axes[1].set_xlabel("Class", fontsize=TEXT)
+    axes[1].set_ylabel("Class score φ", fontsize=TEXT)
+    axes[1].set_title("Class scores by country", fontsize=TITLE)
     for ax in axes:
-        ax.tick_params(labelsize=10)
-        ax.legend(frameon=False, fontsize=10, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))
-    fig.suptitle(title, fontsize=12)
+        ax.tick_params(labelsize=TEXT)
+        ax.legend(frameon=False, fontsize=TEXT, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    fig.suptitle(title, fontsize=SUPTITLE)
     fig.tight_layout()
     return fig
 
@@ -86,9 +87,9 @@ def note11_comparison(china: pd.DataFrame, ranges: pd.DataFrame, title: str) -> 
     """
     import textwrap
 
-    group_labels = {r.group: textwrap.fill(r.label, 24) for r in ranges.itertuples()}
+    group_labels = {r.group: textwrap.fill(r.label, 20) for r in ranges.itertuples()}
     params = ["immobility", "association"]
-    fig, axes = plt.subplots(2, 1, figsize=(6.6, 6.4))
+    fig, axes = plt.subplots(2, 1, figsize=(6.6, 8.0))
     for ax, parameter in zip(axes, params):
         sub = ranges[ranges["parameter"] == parameter].set_index("group")
         for y, group in enumerate(["socialist", "developing"]):
@@ -97,7 +98,7 @@ def note11_comparison(china: pd.DataFrame, ranges: pd.DataFrame, title: str) -> 
                     label=group_labels[group].replace("\n", " "), zorder=2)
             for side, dx, ha in (("low", -5, "right"), ("high", 5, "left")):
                 ax.annotate(f"{r[side + '_country']} {r[side + '_printed']}", (r[side], y), xytext=(dx, 0),
-                            textcoords="offset points", ha=ha, va="center", fontsize=8.5, zorder=5,
+                            textcoords="offset points", ha=ha, va="center", fontsize=TEXT, zorder=5,
                             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
         top = 2.0
         for m, row in china[china["parameter"] == parameter].set_index("model").iterrows():
@@ -105,15 +106,15 @@ def note11_comparison(china: pd.DataFrame, ranges: pd.DataFrame, title: str) -> 
                        label=MODEL_LABELS[m].replace("\n", ", ") + " (China)")
             ax.scatter(row["paper"], top, marker="v", s=50, color=MODEL_COLOURS[m], zorder=4, clip_on=False)
         ax.set_ylim(-0.7, top + 0.2)
-        ax.set_yticks([0, 1], [group_labels["socialist"], group_labels["developing"]], fontsize=9)
+        ax.set_yticks([0, 1], [group_labels["socialist"], group_labels["developing"]], fontsize=TEXT)
         ax.set_xlabel({"immobility": "Immobility δ", "association": "Association μ among the mobile"}[parameter]
-                      + "  (lines: ours; triangles: printed)", fontsize=10)
-        ax.tick_params(axis="x", labelsize=9.5)
+                      + "\n(lines: ours; triangles: printed)", fontsize=TEXT)
+        ax.tick_params(axis="x", labelsize=TEXT)
         lo = min(ranges.loc[ranges["parameter"] == parameter, "low"].min(), china.loc[china["parameter"] == parameter, "ours"].min())
         hi = max(ranges.loc[ranges["parameter"] == parameter, "high"].max(), china.loc[china["parameter"] == parameter, "ours"].max())
-        ax.set_xlim(lo - 0.25 * (hi - lo), hi + 0.25 * (hi - lo))
+        ax.set_xlim(lo - 0.6 * (hi - lo), hi + 0.35 * (hi - lo))
     handles, labels = axes[1].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False, fontsize=9)
-    fig.suptitle(title, fontsize=11.5)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=1, frameon=False, fontsize=TEXT)
+    fig.suptitle(title, fontsize=SUPTITLE)
+    fig.tight_layout(rect=(0, 0.2, 1, 1))
     return fig

@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from hukoumob.figures.style import MAX_WIDTH_IN, SUPTITLE, TEXT, TITLE
 from hukoumob.inputs.labels import LEVEL_LABELS
 from hukoumob.tables.table6 import KM_MIN_MEN, LEVELS, small_groups
 
@@ -30,7 +31,7 @@ LEVEL_LINES = dict(zip(LEVELS, ("-", "--", "-.", ":", (0, (5, 1, 1, 1)))))
 def history_figure(man: pd.Series, py: pd.DataFrame, title: str) -> plt.Figure:
     """Table 6's person-year construction: timeline of one man (dated events above) and his person-year records (boxes below:
     one per year at risk, shaded by education level, the event year marked)."""
-    fig, ax = plt.subplots(figsize=(7.2, 4.3))
+    fig, ax = plt.subplots(figsize=(MAX_WIDTH_IN, 5.6), layout="constrained")
     first = int(man.get("birth_year", man["labor_force_entry_year"] - 18))
     events = {"born": man.get("birth_year"), "junior high": man["year_junior_hs"],
               "enters labour force (clock starts)": man["labor_force_entry_year"],
@@ -40,30 +41,35 @@ def history_figure(man: pd.Series, py: pd.DataFrame, title: str) -> plt.Figure:
     last = max(1996, int(max(events.values())))
     ax.hlines(1.0, first, last + 1, color="0.3")
     for i, (label, year) in enumerate(sorted(events.items(), key=lambda kv: kv[1])):
-        height = 1.2 + 0.45 * (i % 3)
+        height = 1.2 + 0.6 * (i % 3)
         ax.plot([year, year], [1.0, height], color="0.4", lw=0.8)
-        ax.annotate(f"{textwrap.fill(label, 18)}\n{int(year)}", (year, height), fontsize=9, ha="center", va="bottom")
+        ax.annotate(f"{textwrap.fill(label, 16)}\n{int(year)}", (year, height), ha="center", va="bottom")
     lev = np.select([py[f"educ_{l}"] == 1 for l in LEVELS[1:]], LEVELS[1:], default="primary")
+    # numbered: every fifth year of experience and the event's (every box would need type below the
+    # book's size), a fifth year right before the event left to the event's number
+    event_at = [int(e) for e in py.loc[py["event"] == 1, "labor_market_experience"]]
+    numbered = {int(e) for e in py["labor_market_experience"] if e % 5 == 0
+                and all(abs(e - x) > 1 for x in event_at)} | set(event_at)
     for (_, r), lv in zip(py.iterrows(), lev):
-        ax.add_patch(plt.Rectangle((r["year"], 0.35), 0.9, 0.4, facecolor=LEVEL_COLOURS[lv],
+        ax.add_patch(plt.Rectangle((r["year"], 0.45), 0.9, 0.35, facecolor=LEVEL_COLOURS[lv],
                                    edgecolor="black" if r["event"] else "none", lw=1.5 if r["event"] else 0))
-        ax.text(r["year"] + 0.45, 0.55, f"{int(r['labor_market_experience'])}", ha="center", va="center",
-                fontsize=7.5, color="black" if lv in ("junior_hs", "senior_hs") else "white")
+        experience = int(r["labor_market_experience"])
+        if experience in numbered:
+            ax.text(r["year"] + 0.45, 0.38, f"{experience}", ha="center", va="top")
         if r["party_member"]:
-            ax.plot(r["year"] + 0.45, 0.27, marker="*", color="crimson", ms=5)
+            ax.plot(r["year"] + 0.45, 0.88, marker="*", color="crimson", ms=6)
     handles = [plt.Rectangle((0, 0), 1, 1, color=LEVEL_COLOURS[l]) for l in dict.fromkeys(lev)]
     ax.legend(handles + [plt.Line2D([], [], marker="*", color="crimson", ls="")],
               [f"{LEVEL_LABELS[l]} (time-varying)" for l in dict.fromkeys(lev)] + ["party member before the year"],
-              loc="lower right", fontsize=9, frameon=False)
-    ax.text(first, 0.55, "person-years\n(number: experience;\nbox: event = 1)", fontsize=9, va="center")
+              loc="upper left", bbox_to_anchor=(0.0, -0.2), frameon=False, ncol=2)
+    ax.text(first, 0.6, "person-years\n(under a box: years of\nexperience; outlined:\nevent = 1)", va="center")
     ax.set_xlim(first - 0.5, last + 1.5)
-    ax.set_ylim(0.1, 2.75)
+    ax.set_ylim(-0.05, 3.2)
     ax.set_yticks([])
     ax.set_xlabel("calendar year")
     for s in ("left", "right", "top"):
         ax.spines[s].set_visible(False)
-    ax.set_title(textwrap.fill(title, 80), fontsize=11)
-    fig.tight_layout()
+    ax.set_title(textwrap.fill(title, 60), fontsize=TITLE)
     return fig
 
 
@@ -97,15 +103,15 @@ def hazard_by_education(pred: pd.DataFrame, title: str) -> plt.Figure:
             nudge = {up: 6, 1 - up: -6}
         for hc, (x, y) in ends.items():
             ax.annotate(HUKOU_SHORT[hc], (x, y), xytext=(4, nudge[hc]), textcoords="offset points",
-                        color=HUKOU_STYLE[hc][0], fontsize=10, va="center", ha="left", annotation_clip=False)
-        ax.set_title(LEVEL_LABELS[lv], fontsize=11)
+                        color=HUKOU_STYLE[hc][0], fontsize=TEXT, va="center", ha="left", annotation_clip=False)
+        ax.set_title(LEVEL_LABELS[lv], fontsize=TITLE)
         ax.set_yscale("log")
         ax.grid(True, which="major", color="0.9", lw=0.6)
     for ax in list(axes.flat)[len(levels):]:
         ax.axis("off")
         ax.text(0.0, 0.5, "Lines: predicted hazard;\nbands: pointwise 95% interval.\n"
                 "Solid blue: kept a rural hukou;\ndashed orange: changed to urban.",
-                transform=ax.transAxes, fontsize=10, va="center")
+                transform=ax.transAxes, fontsize=TEXT, va="center")
     for ax in axes[:, 0]:
         ax.set_ylabel("annual hazard")
     for ax in axes[-1, :]:
@@ -115,7 +121,7 @@ def hazard_by_education(pred: pd.DataFrame, title: str) -> plt.Figure:
         axes[-2, -1].set_xlabel("experience (years)")
     xmax = float(pred["labor_market_experience"].max())
     axes.flat[0].set_xlim(-0.5, xmax * 1.45)  # shared: room for the end labels
-    fig.suptitle(textwrap.fill(title, 60), fontsize=12)
+    fig.suptitle(textwrap.fill(title, 60), fontsize=SUPTITLE)
     return fig
 
 
@@ -135,8 +141,8 @@ def cumulative_entry_plot(km: pd.DataFrame, title: str, min_men: int = KM_MIN_ME
     them, with the threshold."""
     small = small_groups(km, min_men)
     groups = [lv for lv in LEVELS if (km["group"] == lv).any() and lv not in small.index]
-    fig, (ax, risk) = plt.subplots(2, 1, figsize=(6.4, 4.3 + 0.3 * len(groups)), layout="constrained",
-                                   height_ratios=[4.0, 0.55 + 0.3 * len(groups)], sharex=True)
+    fig, (ax, risk) = plt.subplots(2, 1, figsize=(6.4, 4.5 + 0.36 * len(groups)), layout="constrained",
+                                   height_ratios=[4.0, 0.6 + 0.36 * len(groups)], sharex=True)
     for lv in groups:
         d = km[km["group"] == lv].sort_values("experience")
         c = LEVEL_COLOURS[lv]
@@ -148,23 +154,23 @@ def cumulative_entry_plot(km: pd.DataFrame, title: str, min_men: int = KM_MIN_ME
     ax.grid(True, color="0.9", lw=0.6)
     # above the axes, clear of the curves and bands
     ax.legend(title="education at entry", frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
-    fig.suptitle(textwrap.fill(title, 60), fontsize=11)
+    fig.suptitle(textwrap.fill(title, 60), fontsize=SUPTITLE)
     # numbers at risk: one row per group, men (unweighted) still at risk at each year of `at`
     risk.set_ylim(len(groups) - 0.5, -0.5)
     for i, lv in enumerate(groups):
         d = km[km["group"] == lv].set_index("experience")["n"]
         for x in at:  # a year not in the curve (past its end, or pooled away on the real file) stays blank
             if x in d.index:
-                risk.text(x, i, f"{int(d[x])}", ha="center", va="center", fontsize=10, color=LEVEL_COLOURS[lv])
-    risk.set_yticks(range(len(groups)), [LEVEL_LABELS[lv] for lv in groups], fontsize=10)
-    risk.set_title("men at risk", fontsize=10, loc="left")
+                risk.text(x, i, f"{int(d[x])}", ha="center", va="center", fontsize=TEXT, color=LEVEL_COLOURS[lv])
+    risk.set_yticks(range(len(groups)), [LEVEL_LABELS[lv] for lv in groups], fontsize=TEXT)
+    risk.set_title("men at risk", fontsize=TITLE, loc="left")
     risk.set_xlabel("labour-market experience (years)")
     risk.tick_params(axis="y", length=0)
     for s in ("top", "right", "left"):
         risk.spines[s].set_visible(False)
     ax.set_xlim(min(at) - 1, max(at) + 1)
     if len(small):
-        fig.text(0.01, 0.0, textwrap.fill(small_groups_note(small, min_men), 90), fontsize=9.5, ha="left",
+        fig.text(0.01, 0.0, textwrap.fill(small_groups_note(small, min_men), 90), fontsize=TEXT, ha="left",
                  va="top")
     return fig
 
