@@ -223,3 +223,20 @@ def test_summary_counts_absent_verdicts_as_zero_and_keys_read_as_words():
     html = results.style_summary(summary).to_html()
     assert "nan" not in html and "5.000000" not in html
     assert labels.readable_key("model=model2;term=educ_junior_hs;statistic=se") == "Model 2, Junior high, se"
+
+
+def test_written_rows_are_shown_in_words_with_the_source_in_the_caption():
+    from hukoumob.book import results
+
+    written = pd.DataFrame({"model": ["model1", "model1", "model1"], "term": ["father_V_VI", "constant", "constant"],
+                            "statistic": ["est", "sig", "est"], "value": ["0.759879", "c", "12294.0"],
+                            "source": ["replica"] * 3})
+    styler = results.style_written(written, "Table 6")
+    shown = styler.data
+    assert shown["term"].tolist() == ["Father: foreman, skilled (V+VI)", "Constant", "Constant"]
+    assert shown["model"].tolist() == ["Model 1"] * 3
+    assert shown["value"].tolist() == ["0.760", "c", "12,294"]
+    assert "source" not in shown.columns and styler.caption == "Table 6 (estimated on the synthetic replica)"
+    text = results.style_written(pd.DataFrame({"id": ["sample_age_min"], "value": ["20.0"], "source": ["replica"]}), "x")
+    assert "sample_age_min" not in text.data.to_string()  # the paper's words, not the id
+    assert text.data["section"].tolist() == ["Introduction"]

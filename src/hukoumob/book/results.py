@@ -183,6 +183,41 @@ def style_summary(summary: pd.DataFrame, caption: str | None = None):
     return styler.set_caption(caption) if caption else styler
 
 
+def style_written(written: pd.DataFrame, caption: str, decimals: int = 3):
+    """A pandas Styler of the rows :func:`write_results` returned, as a chapter shows them: key values
+    in words (:func:`hukoumob.inputs.labels.readable_frame`; a number of the paper's text by its
+    section and the words it stands in), values rounded to ``decimals`` (letters and blanks as they
+    are), and the source, the same on every row, said once in the caption."""
+    shown = labels.readable_frame(written.reset_index(drop=True))
+    if "id" in shown.columns:  # a number of the paper's text: named by the words it stands in
+        from hukoumob.inputs.text_numbers import load_text_numbers
+
+        words = load_text_numbers().set_index("id")
+        shown.insert(0, "section", shown["id"].map(words["section"]).fillna(""))
+        shown["id"] = shown["id"].map(lambda i: words["fragment"].get(i, labels.readable(i)))
+        shown = shown.rename(columns={"id": "in the text"})
+    sources = shown.pop("source").unique() if "source" in shown.columns else []
+    said = "; ".join(labels.SOURCE_LABELS.get(s, s) for s in sources)
+    for c in ("value", "bound"):
+        if c in shown.columns:
+            shown[c] = shown[c].map(lambda v: _shown_value(v, decimals))
+    if "bound" in shown.columns and (shown["bound"] == "").all():
+        shown = shown.drop(columns="bound")
+    styler = shown.style.hide(axis="index").set_properties(subset=["value"], **{"text-align": "right"})
+    return styler.set_caption(f"{caption} ({said})" if said else caption)
+
+
+def _shown_value(value, decimals: int) -> str:
+    """A written value as shown: numbers rounded, text (significance letters) as it is, blanks blank."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:.{decimals}f}"
+
+
 _NUMERIC = ("published", "reproduced", "difference", "ratio", "tolerance")
 
 
