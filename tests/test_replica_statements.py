@@ -199,3 +199,47 @@ def test_statement_goal(all_rows, criterion):
     rows = all_rows[(all_rows["criterion"] == criterion) & all_rows["hit"].notna()]
     rate = rows["hit"].astype(bool).mean()
     assert rate >= GOALS[criterion] - 1e-12, f"{criterion}: {rows['hit'].astype(bool).sum()}/{len(rows)}"
+
+
+# ------------------------------------------------------------------ the targets of the prose numbers
+def test_text_targets_follow_the_papers_tables_where_the_text_rounds_them():
+    """The target is the paper's own table cell where the text rounds it within its precision, and stays
+    the printed number (with the contradiction as its reason) where the paper's tables disagree with it."""
+    from hukoumob.inputs.text_numbers import paper_implied
+    from hukoumob.replica import text_tolerances
+
+    tt = text_tolerances.text_targets_frame().set_index("id")
+    implied = paper_implied()
+    printed = load_text_numbers().set_index("id")
+    shares = tt[(tt["kind"] == "share") & tt.index.isin(implied.index)]
+    assert len(shares) >= 10
+    for tid, row in shares.iterrows():
+        p = printed.loc[tid]
+        precision = text_tolerances.text_precision(p["value"], p["decimals"], p["qualifier"])
+        if abs(implied[tid] - p["value"]) <= precision + 1e-9:
+            assert row["target"] == pytest.approx(implied[tid]) and "contradicts" not in row["reason"], tid
+        else:
+            assert row["target"] == p["value"] and "contradicts the paper's own tables" in row["reason"], tid
+    # the known contradiction of the text ("about 28 per cent", Table 4's Ns give more) is one of them
+    assert "contradicts" in tt.loc["urban_hukou_rural_origin_pct", "reason"]
+    assert tt.loc["sent_down_failed_per_thousand", "upper"] and tt.loc["m3c_assoc_x_hukou_change_p", "upper"]
+    assert not tt.loc["m1_farm_score", "criterion"]  # a score with no printed SE: neutral
+
+
+def test_send_down_counts_come_from_the_one_route(men):
+    """The rustication counts are records numbers of the transcription, computed by the book's text-number
+    route (the chapters' and the scorecard's), and absent (not made up) from a file without the variables."""
+    from hukoumob.tables import text_numbers as route
+
+    tn = load_text_numbers().set_index("id")
+    ids = ["sent_down_urban_origin_n", "sent_down_failed_n", "sent_down_failed_urban14_n"]
+    assert (tn.loc[ids, "kind"] == "records").all()
+    got = route.sent_down_numbers(men)
+    assert [got[i] for i in ids] == list(tn.loc[ids, "value"])
+    assert all(np.isnan(v) for v in route.sent_down_numbers(men.drop(columns=["sent_down"])).values())
+
+
+def test_on_target_reads_an_upper_limit_as_a_bound():
+    hit = targets.on_target([4.6, 5.0, 0.0004, np.nan], [5.0, 5.0, 0.001, 5.0], [0, 0, 0, 0], [False] * 4,
+                            [True, True, True, True])
+    assert hit.tolist() == [True, False, True, False]

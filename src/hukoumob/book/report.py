@@ -95,6 +95,7 @@ EXPLAINED = {
     "weight_scale": ("05_mobility_models", "why-the-log-likelihoods-differ"),
     "model3b": ("05_mobility_models", "model-3b-from-the-tables"),
     "replica": ("80_replica", "the-scorecard"),
+    "text_contradicts": ("80_replica", "what-the-paper-s-text-says-checked-on-the-replica"),
 }
 
 

@@ -88,6 +88,7 @@ REASONS = {
     "small_column": f"father column under {targets.OUTFLOW_MIN_WEIGHTED_N} weighted men: no calibration target",
     "letter": "a footnote letter follows from the estimate and its SE, which are the targets",
     "not_target": "the replica was not built to this number",
+    "text_contradicts": "the paper's text contradicts its own tables, which the replica is built to",
 }
 
 TEXT = "text"
@@ -225,7 +226,8 @@ def _judge_row(table: str, r: dict) -> dict:
         extra = "; ".join(t for t in (extra, r.get("miss_reason") or "") if t)
         if not is_se and np.isfinite(r["published_se"]) and abs(o - target) <= r["published_se"] + 1e-9:
             return done(WITHIN_SE, "replica", extra)
-        return done(OFF_TARGET, "errata" if r["erratum"] else "replica", extra)
+        contradicts = "contradicts the paper's own tables" in (r.get("target_reason") or "")
+        return done(OFF_TARGET, "errata" if r["erratum"] else ("text_contradicts" if contradicts else "replica"), extra)
     # published tables and the real file: the rounding of the printed number
     bound = r["bound"] if pd.notna(r["bound"]) else 0.5 * 10.0 ** (-int(r["decimals"]))
     qualifier = r.get("qualifier") or ""

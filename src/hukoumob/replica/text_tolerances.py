@@ -95,6 +95,7 @@ def text_targets() -> pd.DataFrame:
 
     Columns: ``text_id``, ``measure`` (the name under which :mod:`.sentdown`
     reads a printed count, or empty), ``tolerance`` (:data:`TOLERANCES`),
+    ``reason`` (why a miss cannot be helped on this replica, or empty),
     ``published`` (the printed number). Raises ValueError naming the file and
     the target whose row is bad.
     """
@@ -106,6 +107,8 @@ def text_targets() -> pd.DataFrame:
     need = {"text_id", "measure", "tolerance"}
     if not need <= set(rows.columns):
         raise ValueError(f"{file}: columns {sorted(need - set(rows.columns))} missing")
+    if "reason" not in rows.columns:
+        rows["reason"] = ""
     printed = load_text_numbers().set_index("id")["value"]
     for row in rows.itertuples():
         if row.tolerance not in TOLERANCES:
@@ -234,5 +237,7 @@ def _frame() -> pd.DataFrame:
                 reason = "no printed SE for the coefficients it comes from: no calibration target"
         miss = next((why for model, why in FIXED_BY_TABLES.items()
                      if table == "table5" and f"table5[{model}/" in r.derivation), "")
+        if r.id in listed.index and listed.loc[r.id, "reason"]:
+            miss = "; ".join(x for x in (miss, listed.loc[r.id, "reason"]) if x)
         rows.append((r.id, table, kind, criterion, target, tol, upper, reason, miss))
     return pd.DataFrame(rows, columns=COLUMNS)
