@@ -47,8 +47,17 @@ DIAGONALS = ("none", "uniform", "full")
 LAYERED_ASSOCIATIONS = ("conditional_independence", "constant", "unidiff", "rc_homog_layer")
 
 #: Seeded random starts per model with a multiplicative term (on top of the
-#: deterministic ones), default of :func:`fit_model`.
+#: deterministic ones), default of :func:`fit_model`: at most this many.
 N_RANDOM = 6
+#: The random starts stop early once this many in a row have ended at a maximum
+#: already found (deviance within ``AGREE_REL`` times the table total); a start
+#: that finds a new end point, or is abandoned, resets the count, so where the
+#: surface is hard all ``n_random`` are run.
+AGREE_STOP = 2
+AGREE_REL = 1e-7
+#: Newton iterations per start in the first pass of the search (a start not
+#: converged by then is resumed after every start has had its first pass).
+FIRST_PASS = 40
 
 
 def _check_name(value, valid, what):
@@ -156,8 +165,23 @@ class FamilyResults:
     params: pd.Series = field(repr=False)
     bse: pd.Series = field(repr=False)
     fitted_values: np.ndarray = field(repr=False)
-    starts: pd.DataFrame = field(repr=False)
-    maxima: pd.DataFrame = field(repr=False)
+    start_rows: list = field(repr=False)
+    maxima_rows: list = field(repr=False)
+    maxima_columns: list = field(repr=False)
+
+    @property
+    def starts(self) -> pd.DataFrame:
+        """One row per start: label, deviance, status, iterations, the maximum it reached."""
+        if "_starts" not in self.__dict__:
+            self.__dict__["_starts"] = pd.DataFrame(self.start_rows)
+        return self.__dict__["_starts"]
+
+    @property
+    def maxima(self) -> pd.DataFrame:
+        """One row per distinct maximum (or limit) found, best first."""
+        if "_maxima" not in self.__dict__:
+            self.__dict__["_maxima"] = pd.DataFrame(self.maxima_rows, columns=self.maxima_columns)
+        return self.__dict__["_maxima"]
 
     @property
     def total(self) -> float:
@@ -240,7 +264,7 @@ class FamilyResults:
             f"cells {self.cells.N}, total {self.total:.6g}, free parameters {self.n_params}",
             f"deviance G2 {self.deviance:.6f} on {self.df_resid} df; BIC {self.bic:.4f}; AIC {self.aic:.4f}; "
             f"dissimilarity {self.dissimilarity:.3f}%; loglik {self.loglik:.6f}",
-            f"converged {self.converged}; MLE exists {self.mle_exists}; distinct maxima found {len(self.maxima)}",
+            f"converged {self.converged}; MLE exists {self.mle_exists}; distinct maxima found {len(self.maxima_rows)}",
         ]
         keep = [k for k in self.params.index if not k.startswith(("(intercept)", "origin:", "destination:", "gamma:"))
                 and "|origin:" not in k and "|destination:" not in k]
@@ -379,11 +403,30 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     W = cells.total
     runs: list[Run] = []
     best_dev = np.inf
+    found: list[float] = []  # deviances of the end points reached so far (not abandoned)
+    agreeing = 0  # random starts in a row that ended at an end point already found
     for name, theta in _starts(model, y, n_random, seed, association):
-        run = newton(model, theta, y, label=name, abandon_above=best_dev + 1e-3 * W, best=best_dev)
+        # first pass: at most FIRST_PASS iterations per start; slow starts are resumed below
+        run = newton(model, theta, y, label=name, abandon_above=best_dev + 1e-3 * W, best=best_dev,
+                     max_iter=FIRST_PASS)
         runs.append(run)
-        if "(abandoned)" not in run.label and np.isfinite(run.deviance):
+        ok = "(abandoned)" not in run.label and np.isfinite(run.deviance) and not run.paused
+        if name.startswith("random"):
+            known = ok and any(abs(run.deviance - f) <= AGREE_REL * W + 1e-9 * abs(f) for f in found)
+            agreeing = agreeing + 1 if known else 0
+        if ok:
+            found.append(run.deviance)
             best_dev = min(best_dev, run.deviance)
+        if agreeing >= AGREE_STOP:
+            break  # the random starts keep returning maxima already found: stop
+    # second pass: the slow starts (creeping towards a limit, or a slow maximum) resumed with the best
+    # deviance of every start known, so that those far above it are abandoned at once
+    for i, run in enumerate(runs):
+        if run.paused:
+            run = newton(model, None, y, abandon_above=best_dev + 1e-3 * W, best=best_dev, resume=run)
+            runs[i] = run
+            if "(abandoned)" not in run.label and np.isfinite(run.deviance):
+                best_dev = min(best_dev, run.deviance)
     groups = group_maxima(runs, W)
     if groups:
         best = runs[groups[0][0]]
@@ -423,12 +466,20 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     max_of = {i: k for k, grp in enumerate(groups) for i in grp}
     mu_name = "mu" if "mu" in params.index else None
 
+    lin = list(model.linear_names)
+    term = model.term
+
     def key_stats(theta):
-        p, _ = _normalised(model, theta, None)
+        """``mu`` and ``delta`` of an end point, as :func:`_normalised` reports them (without pandas)."""
         out = {}
-        for k in ("mu", "delta"):
-            if k in p.index:
-                out[k] = float(p[k])
+        if "mu" in lin:
+            out["mu"] = float(theta[lin.index("mu")])
+        elif isinstance(term, Homog) and term.n_mu == 1:
+            out["mu"] = float(theta[model.pL])
+        elif isinstance(term, RC):
+            out["mu"] = abs(float(theta[model.pL]))
+        if "delta" in lin:
+            out["delta"] = float(theta[lin.index("delta")])
         return out
 
     start_rows = []
@@ -439,15 +490,14 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
                "maximum": max_of.get(i, -1)}
         row.update(key_stats(r.theta))
         start_rows.append(row)
-    starts = pd.DataFrame(start_rows)
     maxima_rows = []
     for k, grp in enumerate(groups):
         r = runs[grp[0]]
         row = {"maximum": k, "deviance": r.deviance, "status": r.status, "n_starts": len(grp), "first_start": r.label}
         row.update(key_stats(r.theta))
         maxima_rows.append(row)
-    maxima = pd.DataFrame(maxima_rows, columns=["maximum", "deviance", "status", "n_starts", "first_start"]
-                          + ([mu_name] if mu_name else []) + (["delta"] if "delta" in params.index else []))
+    maxima_columns = (["maximum", "deviance", "status", "n_starts", "first_start"]
+                      + ([mu_name] if mu_name else []) + (["delta"] if "delta" in params.index else []))
     if warn and len(groups) > 1:
         desc = "; ".join(
             f"G2={row['deviance']:.6g} ({row['status']})" + (f", mu={row['mu']:.6g}" if "mu" in row else "")
@@ -462,7 +512,7 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
         association=association, diagonal=diagonal, layer=layer, cells=cells, model=model, theta=best.theta,
         deviance=best.deviance, df_resid=int(cells.N - model.n_free), loglik=ll,
         converged=bool(best.converged), mle_exists=mle_exists, params=params, bse=bse, fitted_values=m,
-        starts=starts, maxima=maxima,
+        start_rows=start_rows, maxima_rows=maxima_rows, maxima_columns=maxima_columns,
     )
 
 
@@ -479,5 +529,5 @@ def fit_statistics(results: dict) -> pd.DataFrame:
     for key, r in results.items():
         rows.append({"model": key if isinstance(key, str) else "/".join(key), "deviance": r.deviance,
                      "df": r.df_resid, "bic": r.bic, "aic": r.aic, "dissimilarity": r.dissimilarity,
-                     "loglik": r.loglik, "maxima": len(r.maxima), "converged": r.converged})
+                     "loglik": r.loglik, "maxima": len(r.maxima_rows), "converged": r.converged})
     return pd.DataFrame(rows)

@@ -24,7 +24,7 @@ and groups the converged end points into distinct maxima.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.linalg.lapack import dposv as _dposv
@@ -53,6 +53,11 @@ class Run:
     flat: bool  # stopped at a flat (singular) maximum
     diverged: bool  # fitted values of zero cells numerically 0
     label: str = ""
+    #: stopped at the iteration cap, not converged: :func:`newton` can resume it
+    #: (``resume=``) with its trust radius and deviance history
+    paused: bool = False
+    radius: float = 1.0
+    history: list = field(default_factory=list, repr=False)
 
     @property
     def status(self) -> str:
@@ -78,11 +83,13 @@ def _fitted(model: Model, theta):
         return np.exp(model.eta(theta))
 
 
-def derivatives(model: Model, theta, y, expected: bool = False):
+def derivatives(model: Model, theta, y, expected: bool = False, m=None):
     """Gradient ``g`` of the Poisson log-likelihood and observed information
     ``D' diag(m) D - sum_c (y_c - m_c) d2 eta_c`` (full parametrisation);
-    with ``expected`` also the expected (Fisher) information ``D' diag(m) D``."""
-    m = _fitted(model, theta)
+    with ``expected`` also the expected (Fisher) information ``D' diag(m) D``.
+    ``m``: the fitted values at ``theta`` if already known."""
+    if m is None:
+        m = _fitted(model, theta)
     D = model.jac(theta)
     e = y - m
     g = D.T @ e
@@ -92,7 +99,8 @@ def derivatives(model: Model, theta, y, expected: bool = False):
 
 
 def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gtol: float = GTOL,
-           label: str = "", abandon_above: float = np.inf, patience: int = 25, best: float = np.inf) -> Run:
+           label: str = "", abandon_above: float = np.inf, patience: int = 25, best: float = np.inf,
+           resume: Run | None = None) -> Run:
     """Trust-region Newton iterations from ``theta0`` (module docstring).
 
     A start still above ``abandon_above`` (a deviance another start has
@@ -100,18 +108,39 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
     above ``best + 1e-6 W`` after ``2 patience`` iterations, is abandoned:
     such starts creep towards a degenerate limit (for example ``mu -> -inf``
     with the scores concentrated on one category), never a better maximum.
+    ``resume``: a paused run (``max_iter`` reached) to continue where it
+    stopped, up to ``max_iter`` iterations in all (``theta0`` is ignored).
     """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _newton(model, theta0, y, max_iter=max_iter, tol=tol, gtol=gtol, label=label,
+                       abandon_above=abandon_above, patience=patience, best=best, resume=resume)
+
+
+def _newton(model, theta0, y, *, max_iter, tol, gtol, label, abandon_above, patience, best, resume) -> Run:
     W = float(y.sum())
     ylogy = float(xlogy(y, y).sum())
-    theta = model.retract(np.asarray(theta0, dtype=float))
-    dev = deviance(y, _fitted(model, theta), ylogy)
-    radius = 1.0
+    pos = y > 0
+    ypos = y[pos]
+
+    def dev_of(th):
+        """Deviance and fitted values at ``th`` (``y log m = y eta``: no logarithms)."""
+        eta = model.eta(th)
+        m = np.exp(eta)
+        return float(2.0 * (ylogy - ypos @ eta[pos] - W + m.sum())), m
+
+    if resume is None:
+        theta = model.retract(np.asarray(theta0, dtype=float))
+        radius, history, it0 = 1.0, [], 0
+    else:
+        theta, radius, history, it0 = resume.theta, resume.radius, list(resume.history), resume.iterations + 1
+        label = resume.label
+    dev, m_cur = dev_of(theta)
     flat = False
     converged = False
+    paused = False
     need = True
-    it = 0
-    history = []
-    for it in range(max_iter):
+    it = it0
+    for it in range(it0, max_iter):
         if (it >= patience and dev > abandon_above) or (it >= 2 * patience and dev > best + 1e-6 * W):
             label += " (abandoned)"
             break
@@ -122,7 +151,7 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
             label += " (stalled)"
             break
         if need:
-            m, g, A, F = derivatives(model, theta, y, expected=True)
+            m, g, A, F = derivatives(model, theta, y, expected=True, m=m_cur)
             B = model.free_basis(theta)
             if B is not None:
                 g, A, F = B.T @ g, B.T @ A @ B, B.T @ F @ B
@@ -135,9 +164,9 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
             if dec <= tol * W:
                 step = d if B is None else B @ d
                 new = model.retract(theta + step)
-                nd = deviance(y, _fitted(model, new), ylogy)
+                nd, m_new = dev_of(new)
                 if nd <= dev + 1e-12 * W:
-                    theta, dev = new, nd
+                    theta, dev, m_cur = new, nd, m_new
                 converged = True
                 break
             n = float(np.sqrt(d @ d))
@@ -166,9 +195,9 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
                 if dec <= tol * W and gmax <= gtol:
                     step = d if B is None else B @ d
                     new = model.retract(theta + step)
-                    nd = deviance(y, _fitted(model, new), ylogy)
+                    nd, m_new = dev_of(new)
                     if nd <= dev + 1e-12 * W:
-                        theta, dev = new, nd
+                        theta, dev, m_cur = new, nd, m_new
                     flat = converged = True
                     break
                 n = float(np.sqrt(d @ d))
@@ -179,7 +208,7 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
         pred = float(g @ d - 0.5 * d @ A @ d)
         step = d if B is None else B @ d
         new = model.retract(theta + step)
-        nd = deviance(y, _fitted(model, new), ylogy)
+        nd, m_new = dev_of(new)
         actual = 0.5 * (dev - nd)
         if np.isfinite(nd) and actual >= -1e-13 * W:
             rho = actual / pred if pred > 0 else 1.0
@@ -188,20 +217,23 @@ def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gt
                 radius = 0.25 * dn
             elif rho > 0.75 and dn >= 0.99 * radius:
                 radius = min(2.0 * radius, 1e3)
-            theta, dev = new, nd
+            theta, dev, m_cur = new, nd, m_new
             need = True
         else:
             radius = 0.25 * float(np.sqrt(d @ d))
             if radius < 1e-14:
                 break
-    m, g, A = derivatives(model, theta, y)
+    else:
+        paused = max_iter > it0
+    m, g, A = derivatives(model, theta, y, m=m_cur)
     B = model.free_basis(theta)
     gf = g if B is None else B.T @ g
     grad = float(np.max(np.abs(gf))) / W if gf.size else 0.0
     diverged = bool(np.any((y == 0) & (m < ZERO_FIT * W)))
     if converged and grad > gtol:
         label += " (ill-conditioned)"  # a zero Newton decrement with a non-zero score: heading to infinity
-    return Run(theta, dev, bool(converged and grad <= gtol and not diverged), it, grad, flat, diverged, label)
+    return Run(theta, dev, bool(converged and grad <= gtol and not diverged), it, grad, flat, diverged, label,
+               paused=paused, radius=radius, history=history)
 
 
 def group_maxima(runs: list[Run], W: float, rel: float = 1e-7) -> list[list[int]]:

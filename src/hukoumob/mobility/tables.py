@@ -121,7 +121,8 @@ def _from_square(frame: pd.DataFrame, square_required: bool) -> Cells:
                 "index (origin) and column (destination) labels differ: "
                 f"only in the index {only_r}, only in the columns {only_c}"
             )
-        frame = frame.loc[:, rows]  # align the columns to the index by label
+        if cols != rows:
+            frame = frame.loc[:, rows]  # align the columns to the index by label
         cols = rows
     arr = _check_values(frame.to_numpy())
     return _cells(arr[None], tuple(rows), tuple(cols), ("all",), None)

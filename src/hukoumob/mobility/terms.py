@@ -140,14 +140,17 @@ class Homog:
         c = self.cells
         return mu[self.lay] * u[c.row] * u[c.col]
 
-    def jac(self, t):
+    def jac(self, t, out=None):
         mu, a = self.split(t)
         u = self.H @ a
         c = self.cells
-        uu = u[c.row] * u[c.col]
-        D = np.empty((c.N, self.size))
-        D[:, : self.n_mu] = self.Lh * uu[:, None]
-        D[:, self.n_mu:] = mu[self.lay][:, None] * (u[c.col][:, None] * self.Hr + u[c.row][:, None] * self.Hc)
+        ur, uc = u[c.row], u[c.col]
+        D = np.empty((c.N, self.size)) if out is None else out
+        if self.n_mu == 1:
+            D[:, 0] = ur * uc
+        else:
+            D[:, : self.n_mu] = self.Lh * (ur * uc)[:, None]
+        D[:, self.n_mu:] = (mu[self.lay][:, None] if self.n_mu > 1 else mu[0]) * (uc[:, None] * self.Hr + ur[:, None] * self.Hc)
         return D
 
     def second(self, t, e):
@@ -161,7 +164,8 @@ class Homog:
         S = np.zeros((self.size, self.size))
         S[: self.n_mu, self.n_mu:] = (Es @ u) @ self.H
         S[self.n_mu:, : self.n_mu] = S[: self.n_mu, self.n_mu:].T
-        S[self.n_mu:, self.n_mu:] = self.H.T @ np.tensordot(mu, Es, axes=1) @ self.H
+        Em = mu[0] * Es[0] if self.n_mu == 1 else (mu[:, None, None] * Es).sum(axis=0)
+        S[self.n_mu:, self.n_mu:] = self.H.T @ Em @ self.H
         return S
 
     def null(self, t):
@@ -206,6 +210,7 @@ class RC:
 
     def __post_init__(self):
         c = self.cells
+        self.I = c.I
         self.HI, self.HJ = helmert(c.I), helmert(c.J)
         self.Hr, self.Hc = self.HI[c.row], self.HJ[c.col]
         self.size = 1 + (c.I - 1) + (c.J - 1)
@@ -215,18 +220,23 @@ class RC:
         return ["mu"] + [f"row_coord:{k}" for k in range(1, c.I)] + [f"col_coord:{k}" for k in range(1, c.J)]
 
     def split(self, t):
-        I = self.cells.I
+        I = self.I
         return t[0], t[1:I], t[I:]
 
     def eta(self, t):
         mu, a, b = self.split(t)
         return mu * (self.HI @ a)[self.cells.row] * (self.HJ @ b)[self.cells.col]
 
-    def jac(self, t):
+    def jac(self, t, out=None):
         mu, a, b = self.split(t)
         c = self.cells
         u, w = (self.HI @ a)[c.row], (self.HJ @ b)[c.col]
-        return np.column_stack([u * w, mu * w[:, None] * self.Hr, mu * u[:, None] * self.Hc])
+        D = np.empty((c.N, self.size)) if out is None else out
+        I = c.I
+        D[:, 0] = u * w
+        np.multiply(mu * w[:, None], self.Hr, out=D[:, 1:I])
+        np.multiply(mu * u[:, None], self.Hc, out=D[:, I:])
+        return D
 
     def second(self, t, e):
         mu, a, b = self.split(t)
@@ -297,11 +307,14 @@ class Unidiff:
         beta, g = self._parts(t)
         return np.exp(beta)[self.cells.lay] * (self.G @ g)
 
-    def jac(self, t):
+    def jac(self, t, out=None):
         beta, g = self._parts(t)
         eb = np.exp(beta)[self.cells.lay]
         gam = self.G @ g
-        return np.column_stack([self.Lh * (eb * gam)[:, None], eb[:, None] * self.G])
+        D = np.empty((self.cells.N, self.size)) if out is None else out
+        np.multiply(self.Lh, (eb * gam)[:, None], out=D[:, : self.nb])
+        np.multiply(eb[:, None], self.G, out=D[:, self.nb:])
+        return D
 
     def second(self, t, e):
         beta, g = self._parts(t)
@@ -337,13 +350,17 @@ class Model:
     linear_names: list
     term: object | None = None
 
+    def __post_init__(self):
+        self._pL = self.X.shape[1]
+        self._p = self._pL + (self.term.size if self.term is not None else 0)
+
     @property
     def pL(self) -> int:
-        return self.X.shape[1]
+        return self._pL
 
     @property
     def p(self) -> int:
-        return self.pL + (self.term.size if self.term is not None else 0)
+        return self._p
 
     @property
     def n_null(self) -> int:
@@ -364,9 +381,17 @@ class Model:
         return out
 
     def jac(self, theta):
+        """Jacobian of ``eta`` (``N x p``). With a multiplicative term the array
+        is a buffer of the model, overwritten by the next call."""
         if self.term is None:
             return self.X
-        return np.hstack([self.X, self.term.jac(theta[self.pL:])])
+        D = self.__dict__.get("_jac_buffer")
+        if D is None:
+            D = np.empty((self.cells.N, self.p))
+            D[:, : self.pL] = self.X
+            self.__dict__["_jac_buffer"] = D
+        self.term.jac(theta[self.pL:], out=D[:, self.pL:])
+        return D
 
     def second(self, theta, e):
         S = np.zeros((self.p, self.p))
@@ -382,17 +407,36 @@ class Model:
         Nt = self.term.null(theta[self.pL:])
         if Nt.shape[1] == 0:
             return None
-        Nf = np.zeros((self.p, Nt.shape[1]))
-        Nf[self.pL:] = Nt
-        if Nt.shape[1] == 1:  # one direction: the Householder reflection taking e_1 to it
-            v = Nf[:, 0] / np.sqrt(Nf[:, 0] @ Nf[:, 0])
-            w = v.copy()
-            w[0] -= 1.0 if v[0] < 0 else -1.0
+        # Householder reflections of the term's block taking e_1, e_2, ... to the
+        # (orthonormalised) directions: the remaining columns span their
+        # orthogonal complement; the linear parameters are free as they are
+        k_null = Nt.shape[1]
+        B = self.__dict__.get("_basis_template")
+        if B is None or B.shape[1] != self.p - k_null:
+            B = np.zeros((self.p, self.p - k_null))
+            B[: self.pL, : self.pL] = np.eye(self.pL)
+            self.__dict__["_basis_template"] = B
+        B = B.copy()
+        if k_null == 1:  # one direction (Homog): Q = I - 2 w w', its columns 2.. are the complement
+            w = Nt[:, 0] / np.sqrt(Nt[:, 0] @ Nt[:, 0])
+            w[0] += 1.0 if w[0] >= 0 else -1.0
             w /= np.sqrt(w @ w)
-            Q = np.eye(self.p) - 2.0 * np.outer(w, w)
-            return Q[:, 1:]
-        Q, _ = np.linalg.qr(Nf, mode="complete")
-        return Q[:, Nt.shape[1]:]
+            sub = B[self.pL:, self.pL:]
+            sub[:] = np.outer(w, -2.0 * w[1:])
+            sub[1:] += np.eye(Nt.shape[0] - 1)
+            return B
+        Q = np.eye(Nt.shape[0])
+        for k in range(k_null):
+            v = Q.T[k:] @ Nt[:, k]  # the direction in the coordinates still free
+            nv = np.sqrt(v @ v)
+            if not nv > 0:
+                continue
+            w = v / nv
+            w[0] -= 1.0 if w[0] < 0 else -1.0
+            w /= np.sqrt(w @ w)
+            Q[:, k:] -= 2.0 * np.outer(Q[:, k:] @ w, w)
+        B[self.pL:, self.pL:] = Q[:, k_null:]
+        return B
 
     def retract(self, theta):
         if self.term is None:

@@ -122,7 +122,7 @@ def model_fit_rows(fits: dict) -> pd.DataFrame:
     rows = []
     for (panel, model), r in fits.items():
         vals = {"deviance": r.deviance, "df": r.df_resid, "bic": r.bic, "aic": r.aic,
-                "dissimilarity": r.dissimilarity, "loglik": r.loglik, "maxima": len(r.maxima)}
+                "dissimilarity": r.dissimilarity, "loglik": r.loglik, "maxima": len(r.maxima_rows)}
         if isinstance(r.mu, float):
             vals["mu"] = r.mu
         if isinstance(r.delta, float):
