@@ -111,7 +111,7 @@ def test_psu_totals_from_pattern_scores_equal_the_row_totals():
         psu_totals(unit, design, pattern=rows + m)
 
 
-@pytest.mark.parametrize("kind", ["small_ints", "big_sorted", "big_unsorted", "floats", "labels"])
+@pytest.mark.parametrize("kind", ["small_ints", "big_sorted", "big_unsorted", "big_runs", "floats", "labels"])
 def test_design_codes_equal_sorted_factorize(kind):
     from hukoumob.survey.design import _factorize_sorted
 
@@ -120,6 +120,7 @@ def test_design_codes_equal_sorted_factorize(kind):
         "small_ints": rng.integers(1001, 1030, 400),
         "big_sorted": np.sort(rng.integers(0, 10**12, 400)),
         "big_unsorted": rng.integers(0, 10**12, 400),
+        "big_runs": np.repeat(rng.integers(0, 10**12, 40), rng.integers(1, 20, 40)),
         "floats": rng.integers(0, 9, 400) * 0.5,
         "labels": np.array(list("qwertyuiop"), dtype=object)[rng.integers(0, 10, 400)],
     }[kind]

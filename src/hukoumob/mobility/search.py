@@ -19,7 +19,9 @@ equivariant under scaling: only the intercepts move, by ``k log 10``):
 The global search iterates deterministic starts (leading eigen- or singular
 vectors of the double-centred log table, each with both signs of the
 association) and seeded random starts (random unit scores, random sign),
-and groups the converged end points into distinct maxima.
+and groups the converged end points into distinct maxima; the schedule
+(early stop of the random starts, a first pass of a few iterations per start
+and the slow starts resumed) is in :func:`.family.fit_cells`.
 """
 
 from __future__ import annotations

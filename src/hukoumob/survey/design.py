@@ -99,8 +99,9 @@ def _check_weights(values: np.ndarray, n: int) -> np.ndarray:
 
 def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize(values, sort=True)``, without hashing for integers of
-    a modest range (ranks of the values present) or integers already in order
-    (a file sorted by stratum and PSU: codes from where the value changes)."""
+    a modest range (ranks of the values present), and hashing one value per run
+    of equal integers where rows come in runs (a file grouped by stratum and
+    PSU, as survey files are)."""
     if values.dtype.kind in "iu" and values.size:
         lo, hi = int(values.min()), int(values.max())
         if hi - lo < max(4 * values.size, 1 << 16):
@@ -108,10 +109,14 @@ def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             present = np.bincount(values - lo, minlength=hi - lo + 1) > 0
             rank = np.cumsum(present) - 1
             return rank[values - lo], np.flatnonzero(present).astype(values.dtype) + lo
-        step = np.diff(values)
-        if (step >= 0).all():  # already in order
-            new = np.concatenate([[True], step > 0])
-            return np.cumsum(new) - 1, values[new]
+        # runs of equal values (a file grouped by PSU): hash one value per run only
+        new = np.empty(values.size, dtype=bool)
+        new[0] = True
+        np.not_equal(values[1:], values[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        if starts.size < values.size // 2:
+            codes, labels = pd.factorize(values[starts], sort=True)
+            return codes[np.cumsum(new) - 1], labels
     return pd.factorize(values, sort=True)
 
 
