@@ -307,9 +307,63 @@ def _failing_cell(executed: Path) -> str:
     return "a cell"
 
 
+KERNEL_START_LOCK = paths.ROOT / "_build" / "kernel-start.lock"
+#: Seconds a kernel may take to answer its first request (kernel_info) once started.
+KERNEL_START_TIMEOUT = 120
+#: What jupyter_client says when a kernel never answered kernel_info: the start failed, no cell ran.
+_KERNEL_START_FAILED = re.compile(r"Kernel died before replying to kernel_info|Kernel didn't respond in")
+
+
+@contextlib.contextmanager
+def kernel_start_lock(path: Path | None = None):
+    """Hold the build's kernel start-up lock: an exclusive ``flock`` on ``_build/kernel-start.lock``,
+    shared by the build's worker processes and released by the system if its holder dies.
+
+    Why: a kernel's ports are picked free by its manager and bound by the kernel a moment later;
+    two kernels started at the same moment in two processes can pick the same port, and one dies
+    before replying to kernel_info (seen in CI with two chapters at a time)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): no worker processes there either (they need fork)
+        yield
+        return
+    path = path or KERNEL_START_LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _serial_start_kernel_manager():
+    """jupyter_client's ``AsyncKernelManager`` whose ``start_kernel`` holds :func:`kernel_start_lock`
+    until the new kernel has answered kernel_info (its ports are bound by then): one kernel starts
+    at a time across the build, the chapters still run side by side."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class SerialStartKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kwargs):
+            with kernel_start_lock():
+                await super().start_kernel(**kwargs)
+                client = self.client()
+                client.start_channels()
+                try:
+                    await client.wait_for_ready(timeout=KERNEL_START_TIMEOUT)
+                finally:
+                    client.stop_channels()
+
+    return SerialStartKernelManager
+
+
 def execute(chapter: Chapter, cwd: Path, target: Path | None = None) -> float:
     """Run one chapter with papermill into ``target`` (default ``book/<name>.ipynb``); return seconds
-    taken or raise :class:`ChapterError`."""
+    taken or raise :class:`ChapterError`.
+
+    Kernels start one at a time (:func:`_serial_start_kernel_manager`). A chapter whose kernel still
+    dies before answering kernel_info (no cell has run) is started again, once, with one line saying so.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -319,18 +373,27 @@ def execute(chapter: Chapter, cwd: Path, target: Path | None = None) -> float:
     with tempfile.TemporaryDirectory(prefix="hukoumob-") as tmp:
         raw, out = Path(tmp) / "in.ipynb", Path(tmp) / "out.ipynb"
         _to_notebook(chapter.source, raw)
-        try:
-            with _kernel_stderr_filtered(Path(tmp) / "stderr.txt"):
-                pm.execute_notebook(
-                    str(raw), str(out), parameters=chapter.params, kernel_name="python3",
-                    language="python", cwd=str(cwd), progress_bar=False, log_output=False,
-                )
-        except PapermillExecutionError as err:
-            trace = "\n".join(_ANSI.sub("", "\n".join(err.traceback)).splitlines()[-12:])
-            where = _failing_cell(out)
-            raise ChapterError(
-                f"chapter {chapter.name} failed in {where}: {err.ename}: {err.evalue}\n{trace}"
-            ) from None
+        for attempt in (1, 2):
+            try:
+                with _kernel_stderr_filtered(Path(tmp) / "stderr.txt"):
+                    pm.execute_notebook(
+                        str(raw), str(out), parameters=chapter.params, kernel_name="python3",
+                        language="python", cwd=str(cwd), progress_bar=False, log_output=False,
+                        kernel_manager_class=_serial_start_kernel_manager(), start_timeout=KERNEL_START_TIMEOUT,
+                    )
+                break
+            except PapermillExecutionError as err:
+                trace = "\n".join(_ANSI.sub("", "\n".join(err.traceback)).splitlines()[-12:])
+                where = _failing_cell(out)
+                raise ChapterError(
+                    f"chapter {chapter.name} failed in {where}: {err.ename}: {err.evalue}\n{trace}"
+                ) from None
+            except RuntimeError as err:
+                if not _KERNEL_START_FAILED.search(str(err)):
+                    raise
+                if attempt == 2:
+                    raise ChapterError(f"chapter {chapter.name}: its kernel died twice while starting ({err})") from None
+                print(f"{chapter.name}: its kernel died while starting ({err}); starting it again, once", flush=True)
         _tidy_executed(out, chapter.params)
         shutil.move(str(out), target)
     return time.perf_counter() - start
@@ -420,11 +483,23 @@ class Swap:
         self.moves = []
 
 
-#: How many chapters execute at once (``$HUKOUMOB_BUILD_JOBS``, default 1). Two at a time is faster
-#: on two cores, but kernels started at the same moment in two processes can collide (seen in CI:
-#: "Kernel died before replying to kernel_info"), so it is opt-in until their start-up is serialised.
-#: Chapters that read ``results/`` always run after the others, one at a time (:func:`run_order`).
-JOBS = max(1, int(os.environ.get("HUKOUMOB_BUILD_JOBS", "1")))
+def default_jobs(environ=os.environ, cores: int | None = None) -> int:
+    """How many chapters execute at once: ``$HUKOUMOB_BUILD_JOBS`` when set (1 runs them one at a
+    time), else 2 on a machine with two cores or more, else 1. Kernels start one at a time
+    (:func:`kernel_start_lock`), so two chapters side by side no longer collide at start-up."""
+    given = environ.get("HUKOUMOB_BUILD_JOBS", "").strip()
+    if given:
+        try:
+            return max(1, int(given))
+        except ValueError:
+            raise SystemExit(f"HUKOUMOB_BUILD_JOBS={given!r} is not a whole number of chapters at a time") from None
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    return 2 if cores >= 2 else 1
+
+
+#: Chapters executed at once (:func:`default_jobs`). Chapters that read ``results/`` always run after
+#: the others, one at a time (:func:`run_order`).
+JOBS = default_jobs()
 
 
 def run_chapters(todo: list[Chapter], force: bool = False, run: Run | None = None, data: str = "",
