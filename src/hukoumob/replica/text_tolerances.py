@@ -55,7 +55,7 @@ TEXT_ABOUT_RELATIVE = 0.10
 TEXT_GOALS = {"stated_fact": 1.0, "text_number": 0.9, "text_sign": 1.0, "predicted_moves": 1.0}
 #: The prose numbers with a replica-specific rule: ``data/replica/text_targets.csv``.
 TEXT_TARGETS_FILE = "text_targets.csv"
-TOLERANCES = ("share", "count", "exact", "bound")
+TOLERANCES = ("share", "count", "exact", "bound", "se")
 
 #: Text numbers judged by another criterion of the scorecard (Table 6's person-years, within 2%).
 JUDGED_ELSEWHERE = ("t6_person_years",)
