@@ -168,14 +168,17 @@ def test_readable_frame_relabels_keys_and_blanks_missing():
 def test_scorecard_bars_say_met_or_missed_in_words_and_differ_without_colour():
     from hukoumob.figures import replica as replica_figures
 
-    summary = pd.DataFrame({"criterion": ["a", "b", "all"], "table": ["table1", "table2", "all"],
-                            "hit_rate": [0.95, 0.5, 0.7], "goal": [0.9, 0.9, 0.9]})
+    long = "text number: share within 2 points, count within 10%, from coefficients within 1 published SE"
+    summary = pd.DataFrame({"criterion": ["a", "b", long, "all"], "table": ["table1", "table2", "text", "all"],
+                            "hit_rate": [0.95, 0.5, 0.76, 0.7], "goal": [0.9, 0.9, 0.9, 0.9]})
     fig = replica_figures.scorecard_bars(summary, "test")
+    assert fig.axes[0].get_position().width > 0.5  # a long criterion does not squeeze the bars
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert [t for t in texts if "goal" in t] == ["95% (met; goal 90%)", "50% (missed; goal 90%)"]
+    assert [t for t in texts if "goal" in t] == ["95% (met; goal 90%)", "50% (missed; goal 90%)",
+                                                 "76% (missed; goal 90%)"]
     assert {"a / table1", "b / table2"} <= set(texts)  # each criterion written over its bar
     hatches = sorted(p.get_hatch() or "" for p in fig.axes[0].patches)
-    assert hatches == ["", "///"]  # a missed goal is hatched, not only another colour
+    assert hatches == ["", "///", "///"]  # a missed goal is hatched, not only another colour
     _book_type(fig)
     plt.close(fig)
 
