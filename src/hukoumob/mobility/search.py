@@ -101,7 +101,7 @@ def derivatives(model: Model, theta, y, expected: bool = False, m=None):
 
 
 def newton(model: Model, theta0, y, *, max_iter: int = 300, tol: float = TOL, gtol: float = GTOL,
-           label: str = "", abandon_above: float = np.inf, patience: int = 25, best: float = np.inf,
+           label: str = "", abandon_above: float = np.inf, patience: int = 15, best: float = np.inf,
            resume: Run | None = None) -> Run:
     """Trust-region Newton iterations from ``theta0`` (module docstring).
 

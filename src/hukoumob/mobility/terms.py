@@ -369,15 +369,15 @@ class Model:
     @property
     def n_free(self) -> int:
         """Number of free parameters (the model's degrees of freedom)."""
-        return self.p - self.n_null
+        return self._p - self.n_null
 
     def names(self) -> list[str]:
         return list(self.linear_names) + (self.term.names() if self.term is not None else [])
 
     def eta(self, theta):
-        out = self.X @ theta[: self.pL]
+        out = self.X @ theta[: self._pL]
         if self.term is not None:
-            out = out + self.term.eta(theta[self.pL:])
+            out = out + self.term.eta(theta[self._pL:])
         return out
 
     def jac(self, theta):
@@ -387,16 +387,16 @@ class Model:
             return self.X
         D = self.__dict__.get("_jac_buffer")
         if D is None:
-            D = np.empty((self.cells.N, self.p))
-            D[:, : self.pL] = self.X
+            D = np.empty((self.cells.N, self._p))
+            D[:, : self._pL] = self.X
             self.__dict__["_jac_buffer"] = D
-        self.term.jac(theta[self.pL:], out=D[:, self.pL:])
+        self.term.jac(theta[self._pL:], out=D[:, self._pL:])
         return D
 
     def second(self, theta, e):
-        S = np.zeros((self.p, self.p))
+        S = np.zeros((self._p, self._p))
         if self.term is not None:
-            S[self.pL:, self.pL:] = self.term.second(theta[self.pL:], e)
+            S[self._pL:, self._pL:] = self.term.second(theta[self._pL:], e)
         return S
 
     def free_basis(self, theta):
@@ -404,7 +404,7 @@ class Model:
         invariance directions at ``theta``."""
         if self.term is None:
             return None
-        Nt = self.term.null(theta[self.pL:])
+        Nt = self.term.null(theta[self._pL:])
         if Nt.shape[1] == 0:
             return None
         # Householder reflections of the term's block taking e_1, e_2, ... to the
@@ -412,16 +412,16 @@ class Model:
         # orthogonal complement; the linear parameters are free as they are
         k_null = Nt.shape[1]
         B = self.__dict__.get("_basis_template")
-        if B is None or B.shape[1] != self.p - k_null:
-            B = np.zeros((self.p, self.p - k_null))
-            B[: self.pL, : self.pL] = np.eye(self.pL)
+        if B is None or B.shape[1] != self._p - k_null:
+            B = np.zeros((self._p, self._p - k_null))
+            B[: self._pL, : self._pL] = np.eye(self._pL)
             self.__dict__["_basis_template"] = B
         B = B.copy()
         if k_null == 1:  # one direction (Homog): Q = I - 2 w w', its columns 2.. are the complement
             w = Nt[:, 0] / np.sqrt(Nt[:, 0] @ Nt[:, 0])
             w[0] += 1.0 if w[0] >= 0 else -1.0
             w /= np.sqrt(w @ w)
-            sub = B[self.pL:, self.pL:]
+            sub = B[self._pL:, self._pL:]
             sub[:] = np.outer(w, -2.0 * w[1:])
             sub[1:] += np.eye(Nt.shape[0] - 1)
             return B
@@ -435,10 +435,10 @@ class Model:
             w[0] -= 1.0 if w[0] < 0 else -1.0
             w /= np.sqrt(w @ w)
             Q[:, k:] -= 2.0 * np.outer(Q[:, k:] @ w, w)
-        B[self.pL:, self.pL:] = Q[:, k_null:]
+        B[self._pL:, self._pL:] = Q[:, k_null:]
         return B
 
     def retract(self, theta):
         if self.term is None:
             return theta
-        return np.concatenate([theta[: self.pL], self.term.retract(theta[self.pL:])])
+        return np.concatenate([theta[: self._pL], self.term.retract(theta[self._pL:])])
