@@ -181,7 +181,8 @@ KNOWN_MISSES = {
     "predicted_moves": "Model 4's printed coefficients predict too many moves: the printed Models 2 and 4 agree on a "
                        "population only if hukou changers hold most junior and senior high person-years "
                        "(statements.changer_share_needed); fitting the population's schooling to that moved Table 5's "
-                       "Model 3c out of one SE",
+                       "Model 3c out of one SE, and fitting its cohorts instead (calibrate.COHORT_COMPOSITION) costs "
+                       "the within-one-SE goal (pooled Table 2 Model 2, Table 6)",
 }
 
 

@@ -141,3 +141,59 @@ def test_scorecard_goal(card, criterion):
     (see the chapter "How the replica is made"); deselect with ``-m "not calibration_goal"``."""
     row = card[(card["criterion"] == criterion) & (card["table"] == "all")].iloc[0]
     assert row["hit_rate"] >= row["goal"] - 1e-12, f"{criterion}: {row['hits']}/{row['compared']} (goal {row['goal']:.0%})"
+
+
+# ------------------------------------------------------------------ composition of Table 6's population (issue 14)
+def _pop_birth_gap(men):
+    pop = men[at_risk(men)]
+    return pop.loc[pop["hukou_change"] == 0, "birth_year"].mean() - pop.loc[pop["hukou_change"] == 1, "birth_year"].mean()
+
+
+def test_cohort_shift_ages_table6_changers_and_keeps_table1(params):
+    """origins.at_risk_cohort_shift: Table 6's changers born earlier, its stayers later, by construction; Table 1's
+    birth-year moments by sample still hold (moment matching) and nobody outside the population is shifted much."""
+    import copy
+
+    from hukoumob.replica.transforms import wmean, wsd
+
+    shifted = copy.deepcopy(params)
+    shifted["origins"]["at_risk_cohort_shift"] = {"stayer": 0.5, "changer": -0.5}
+    a, b = gen.generate(params, upto="careers"), gen.generate(shifted, upto="careers")
+    assert _pop_birth_gap(b) > _pop_birth_gap(a) + 2
+    pop = at_risk(a).to_numpy()
+    chg = pop & (a["hukou_change"] == 1).to_numpy()
+    span = lambda m: (1996 - m["labor_force_entry_year"]).to_numpy()  # noqa: E731
+    assert span(b)[chg].mean() > span(a)[chg].mean() + 2  # longer careers at risk for the changers
+    t1 = params["table1"]["birth_year"]
+    for s in ("rural", "urban"):
+        i = (b["sample"] == s).to_numpy()
+        w = b["weight"].to_numpy()[i]
+        assert abs(wmean(b["birth_year"].to_numpy()[i], w) - (t1[s]["mean"] + 1900)) < 0.05
+        assert abs(wsd(b["birth_year"].to_numpy()[i], w) - t1[s]["sd"]) < 0.05
+    assert np.abs(b["birth_year"].to_numpy()[~pop] - a["birth_year"].to_numpy()[~pop]).mean() < 1.0
+
+
+def test_adult_education_share_of_table6_changers(params):
+    """schooling.p_adult_education_at_risk: the share of Table 6's changers beyond junior high who reached their last
+    level after starting work; they enter the labour force earlier and pass through the lower level at risk."""
+    import copy
+
+    more = copy.deepcopy(params)
+    more["schooling"]["p_adult_education_at_risk"] = {**params["schooling"]["p_adult_education_at_risk"], "changer": 0.9}
+    a, b = gen.generate(params, upto="careers"), gen.generate(more, upto="careers")
+    sel = (at_risk(b) & (b["hukou_change"] == 1) & b["educ_level"].isin(["senior_hs", "vocational", "college"])).to_numpy()
+    assert abs(b["adult_education"].to_numpy()[sel].mean() - 0.9) < 0.1
+    assert b["adult_education"].to_numpy()[sel].mean() > a["adult_education"].to_numpy()[sel].mean() + 0.5
+    assert b["labor_force_entry_year"].to_numpy()[sel].mean() < a["labor_force_entry_year"].to_numpy()[sel].mean() - 1
+    others = ~at_risk(b).to_numpy()
+    np.testing.assert_array_equal(a["adult_education"].to_numpy()[others], b["adult_education"].to_numpy()[others])
+
+
+def test_composition_defaults_leave_the_draw_alone(params):
+    """The committed parameters fit no composition (calibrate.COMPOSITION is empty) and carry zero cohort shifts and
+    the general adult-education share, so the draw is the one without these stages' extra terms."""
+    assert cal.COMPOSITION == ()
+    assert params["origins"]["at_risk_cohort_shift"] == {"stayer": 0.0, "changer": 0.0}
+    share = params["schooling"]["p_adult_education"]
+    assert params["schooling"]["p_adult_education_at_risk"] == {"stayer": share, "changer": share}
+    assert set(cal.COMPOSITION_BOUNDS) == set(cal.COHORT_COMPOSITION)

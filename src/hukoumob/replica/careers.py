@@ -2,8 +2,10 @@
 
 * Entry year: birth + max(7 + years of schooling before work, 15) + Poisson(``entry_delay``),
   at most 1996. Men with adult education (share ``p_adult_education`` of those
-  beyond junior high) leave school after their previous level and reach their
-  last level ``2 + Poisson(3)`` years after entry (at most 1996).
+  beyond junior high; in Table 6's population ``p_adult_education_at_risk``,
+  by stayer and changer, the changers' share fitted with Table 6's hazard)
+  leave school after their previous level and reach their last level
+  ``2 + Poisson(3)`` years after entry (at most 1996).
 * First-job ISEI::
 
       FJ = M_s( q1_s zs(ED) + q2_s zs(FI) + q3_s zs(FE) + d_FJ,U U + d_FJ,X X + u_psu + e_4 )  on [16, 90]
@@ -38,7 +40,10 @@ def draw_careers(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.Dat
     level = out["educ_level"].to_numpy()
     c = p["careers"]
     delay = rng.poisson(c["entry_delay"], n)
-    adult = (rng.random(n) < p["schooling"]["p_adult_education"]) & np.isin(level, ["senior_hs", "vocational", "college"])
+    pa6 = p["schooling"]["p_adult_education_at_risk"]
+    pop6 = (u0 == 0) & (out["father_class"].to_numpy() != "farm")  # Table 6's population
+    p_adult = np.where(pop6, np.where(x == 1, pa6["changer"], pa6["stayer"]), p["schooling"]["p_adult_education"])
+    adult = (rng.random(n) < p_adult) & np.isin(level, ["senior_hs", "vocational", "college"])
     adult_lag = 2 + rng.poisson(3, n)
     e = rng.standard_normal(n)
     upsu = psu_effect(out["psu"].to_numpy(), p["cluster_sd"]["first_isei"], rng)

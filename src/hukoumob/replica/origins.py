@@ -6,10 +6,17 @@ M_s(.) = the moment matching of :func:`.transforms.match_moments_int`, which
 fixes the weighted mean and SD of Table 1 in sample s after clipping to the
 variable's range and rounding):
 
-* birth year: B = 1926.5 + 50 Q_Beta(Phi(e_B); alpha_s, beta_s), then M_s
+* birth year: B = 1926.5 + 50 Q_Beta(Phi(e_B + c_R); alpha_s, beta_s), then M_s
   on [1927, 1976] (men 20-69 in 1996). The Beta's shape is solved from Table
   1's mean and SD, so the age distribution is skewed towards the young as the
-  printed moments require;
+  printed moments require. c_R (``at_risk_cohort_shift``) is zero except for
+  Table 6's population (rural origin, father not farming): c_chg < 0 for its
+  hukou changers (older, long non-farm careers), c_stay > 0 for its stayers.
+  Fitted with Table 6's hazard (:func:`hukoumob.replica.calibrate.fit_hazard`):
+  the printed Models 2 and 4 agree only on a population whose converted men
+  hold most of the person-years at each level of schooling beyond primary,
+  that is, whose converted men have long careers at risk and whose stayers
+  short ones;
 * hukou at 14: rural for groups C and X, urban for U (group from
   :mod:`.design`); residence at 14 (village = 1) agrees with it except for a
   share ``p_mismatch`` of men born after 1941; for men born in or before 1941
@@ -68,10 +75,15 @@ def draw_origins(men: pd.DataFrame, p: dict, rng: np.random.Generator) -> pd.Dat
     fparty = np.zeros(n, dtype=int)
     v = pd.Categorical(out["father_class"], categories=CLASSES).codes
     o = p["origins"]
+    # Table 6's population (rural origin, father not farming): its changers older, its stayers younger
+    cohort = o.get("at_risk_cohort_shift", {"stayer": 0.0, "changer": 0.0})
+    g = out["group"].to_numpy()
+    pop6 = (g != "U") & (out["father_class"].to_numpy() != "farm")
+    e_birth = e[:, 0] + pop6 * np.where(g == "X", cohort["changer"], cohort["stayer"])
     for s in RESIDENCES:
         i = sample == s
         a, b = beta_shape(t1["birth_year"][s]["mean"] + 1900, t1["birth_year"][s]["sd"])
-        raw = BIRTH_RANGE[0] - 0.5 + 50 * stats.beta.ppf(stats.norm.cdf(e[i, 0]), a, b)
+        raw = BIRTH_RANGE[0] - 0.5 + 50 * stats.beta.ppf(stats.norm.cdf(e_birth[i]), a, b)
         birth[i] = match_moments_int(raw, w[i], t1["birth_year"][s]["mean"] + 1900, t1["birth_year"][s]["sd"], *BIRTH_RANGE)
         raw = np.asarray(o["fisei_class_mean"])[v[i]] + np.asarray(o["fisei_class_sd"])[v[i]] * e[i, 1] + o["fisei_urban_origin"] * urban0[i]
         fisei[i] = match_moments_int(raw, w[i], t1["father_isei"][s]["mean"], t1["father_isei"][s]["sd"], 16, 90)
