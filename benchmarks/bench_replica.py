@@ -47,7 +47,9 @@ def run_cli(out: Path, calibrate: bool) -> tuple[float, float, str]:
     """Run ``python -m hukoumob.replica`` (what ``make replica`` runs) into ``out``: (wall s, CPU s, stdout)."""
     cmd = [sys.executable, "-m", "hukoumob.replica", "--out", str(out), *(["--calibrate"] if calibrate else [])]
     cpu0, wall0 = _child_cpu(), time.perf_counter()
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(cmd[1:])} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return time.perf_counter() - wall0, _child_cpu() - cpu0, done.stdout
 
 
