@@ -29,3 +29,11 @@ def test_theme_options_keep_what_jupyter_book_set():
     assert options["use_download_button"] is True and options["navbar_persistent"] == []
     assert options["secondary_sidebar_items"]["**"] == ["page-toc.html"]
     assert all(options["secondary_sidebar_items"][p] == [] for p in FULL_WIDTH_PAGES)
+
+
+def test_a_figure_box_that_may_scroll_is_reachable_by_keyboard():
+    page = '<div class="cell_output docutils container">\n<img alt="A plot" src="../_images/ab12.svg" />\n</div>'
+    out = mend_accessible_names(page)
+    assert 'tabindex="0"' in out and 'role="region"' in out and 'aria-label="Figure, scrolls sideways"' in out
+    table = '<div class="cell_output docutils container">\n<div class="output text_html"><table></table></div>'
+    assert mend_accessible_names(table) == table  # only figure boxes

@@ -48,14 +48,18 @@ def _theme_options(app, config) -> None:
 _SEARCH_LABEL = re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"')
 _TOGGLE_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
 _BIBLIOENTRY = re.compile(r'(<div class="citation" id="[^"]+") role="doc-biblioentry"')
+_FIGURE_BOX = re.compile(r'<div class="cell_output docutils container">(\s*<img [^>]*src="[^"]+\.svg")')
 _THEME_ICON = re.compile(r'(<i class="theme-switch [^"]*" data-mode="\w+")\s+title="[^"]*"')
 
 
 def mend_accessible_names(html: str) -> str:
-    """The page with the theme's two mislabelled header buttons mended (module docstring)."""
+    """The page with the theme's mislabelled buttons, the bibliography's roles and the figure boxes mended (module docstring)."""
     html = _SEARCH_LABEL.sub(r"\1", html)
     html = _TOGGLE_LABEL.sub("<summary>", html)
     html = _BIBLIOENTRY.sub(r'\1 role="listitem"', html)
+    html = _FIGURE_BOX.sub(
+        r'<div class="cell_output docutils container" tabindex="0" role="region" '
+        r'aria-label="Figure, scrolls sideways">\1', html)
     return _THEME_ICON.sub(r'\1 aria-hidden="true"', html)
 
 
