@@ -424,3 +424,47 @@ def published_files(repo: Path) -> list[Path]:
     html = [p for p in (repo / "_build" / "html").rglob("*") if p.is_file() and "_static" not in p.parts]
     rest = [p for d in ("results", "book") for p in (repo / d).rglob("*") if p.is_file()]
     return sorted(p for p in html + rest if p.name != PROJECT_ARCHIVE)
+
+
+class ValueScanner:
+    """Numbers that must not be published, found in the forms a page prints them (the second scanner).
+
+    A model term, worked number or plotted point resting on fewer than
+    ``min_cell`` men must be suppressed; :class:`PeopleScanner` looks for men,
+    not for such a term. The test computes the suppressed terms itself, at
+    full precision, from the fitted models (``values``: label -> number), and
+    this scanner finds any of them printed with 2 to 4 decimals (only forms
+    with at least :data:`MIN_SIGNIFICANT` significant digits, so that a
+    "0.02" is not taken for a term) in HTML, notebooks, CSV and zip members.
+    """
+
+    MIN_SIGNIFICANT = 3
+
+    def __init__(self, values: dict[str, float], decimals=(2, 3, 4)):
+        self.forms: dict[str, str] = {}
+        for label, v in values.items():
+            if not np.isfinite(v):
+                continue
+            for d in decimals:
+                text = f"{v:.{d}f}"
+                if len(text.lstrip("-").replace(".", "").lstrip("0")) >= self.MIN_SIGNIFICANT:
+                    self.forms.setdefault(text, label)
+
+    _NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+(?![\w.])")
+
+    def scan_text(self, text: str, where: str) -> list[tuple[str, str, str]]:
+        """(where, label, printed form) for each forbidden number in ``text``."""
+        text = html_lib.unescape(text).replace("\u2212", "-")
+        return [(where, self.forms[t], t) for t in set(self._NUMBER.findall(text)) if t in self.forms]
+
+    def scan_files(self, files: list[Path]) -> list[tuple[str, str, str]]:
+        found = []
+        for f in files:
+            data = f.read_bytes()
+            if f.suffix == ".zip":
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    for member in archive.namelist():
+                        found += self.scan_text(archive.read(member).decode("utf-8", "replace"), f"{f}!{member}")
+            elif f.suffix not in (".png", ".svg", ".woff", ".woff2", ".ttf", ".pickle", ".doctree", ".jpg", ".ico"):
+                found += self.scan_text(data.decode("utf-8", "replace"), str(f))
+        return found

@@ -115,3 +115,121 @@ def test_a_run_writes_only_its_own_source(men, monkeypatch):
     monkeypatch.setenv("HUKOUMOB_RUN_SOURCE", "replica")
     with pytest.raises(ValueError, match="runs on 'replica'"):
         results.write_results(tabulate.outflow_tables(men)["table3"], "table3", "lhsccc", men=men)
+
+
+# --- displays built straight from fitted models ------------------------------------------------
+
+
+def few_changers(men: pd.DataFrame, k: int, seed: int = 0) -> pd.DataFrame:
+    """``men`` with only ``k`` of the rural-origin hukou changers left (the others kept a rural hukou)."""
+    out = men.copy()
+    changers = out.index[(out["hukou14_rural"] == 1) & (out["hukou_change"] == 1)]
+    keep = pd.Index(np.random.default_rng(seed).choice(changers, k, replace=False))
+    out.loc[changers.difference(keep), "hukou_change"] = 0
+    return out
+
+
+@pytest.fixture
+def min_cell_10(tmp_path, monkeypatch):
+    mapping = tmp_path / "m.yml"
+    mapping.write_text(yaml.safe_dump({"variables": {}, "min_cell": 10}))
+    monkeypatch.setenv("HUKOUMOB_LHSCCC_MAPPING", str(mapping))
+    return 10
+
+
+CHANGER_PARAMETERS = ["mu:hukou_change", "b:hukou_change", "b:educ_x_hukou_change"]
+
+
+def test_table5_se_and_worked_numbers_hide_what_rests_on_few_changers(men, min_cell_10):
+    from _leak_scanner import ValueScanner
+
+    from hukoumob.tables.table5 import from_records as mr
+    from hukoumob.tables.table5 import views
+
+    few = few_changers(men, 8)  # 8 changers, min_cell 10
+    t5 = mr.table5_from_records(few, models=("model3b", "model3c"))
+    raw_w = mr.worked_numbers(t5.fits["model3b"], t5.fits["model3c"], t5.design_vcov["model3b"], t5.design_vcov["model3c"])
+    se = disclosure.guard_table5_se(t5.se, few, "lhsccc")
+    on_changers = se["parameter"].isin(CHANGER_PARAMETERS)
+    assert on_changers.sum() == 4  # 3b: mu:hc; 3c: mu:hc, b:hc, b:educ x hc
+    assert se.loc[on_changers, ["est", "se_model", "se_design", "deff"]].isna().all().all()
+    assert se.loc[~on_changers, ["est", "se_model", "se_design"]].notna().all().all()
+    assert (se.loc[on_changers, "disclosure"] != "").all()
+    w = disclosure.guard_worked(raw_w, few, "lhsccc").set_index("name")
+    stayers = ["assoc_stayers_3c", "factor_educ_stayers"]
+    assert w.drop(index=stayers)["value"].isna().all() and (w.drop(index=stayers)["formula"] == "suppressed").all()
+    assert w.loc[stayers, "value"].notna().all()
+    # the second scanner: finds the hidden numbers when shown unguarded, and none once guarded
+    forbidden = {f"{m} {p} {c}": v for m, p, c, v in t5.se[on_changers.to_numpy()].melt(
+        id_vars=["model", "parameter"], value_vars=["est", "se_model", "se_design"])[
+        ["model", "parameter", "variable", "value"]].itertuples(index=False)}
+    forbidden |= {f"worked {n}": v for n, v in raw_w.set_index("name")["value"].drop(index=stayers).items()}
+    scanner = ValueScanner(forbidden)
+    style = {"est": "{:.3f}", "se_model": "{:.3f}", "se_design": "{:.3f}", "deff": "{:.2f}"}
+    planted = views.standard_errors_table(t5.se).style.format(style).to_html() + raw_w.to_html()
+    assert len({label for _, label, _ in scanner.scan_text(planted, "planted")}) >= 8
+    shown = (views.standard_errors_table(se).style.format(style, na_rep="suppressed").to_html()
+             + w.reset_index().to_html())
+    assert scanner.scan_text(shown, "guarded") == []
+
+
+def test_worked_numbers_each_have_a_rule(men):
+    from hukoumob.tables.table5 import from_records as mr
+
+    t5 = mr.table5_from_records(men, models=("model3b", "model3c"))
+    names = set(mr.worked_numbers(t5.fits["model3b"], t5.fits["model3c"], t5.design_vcov["model3b"],
+                                  t5.design_vcov["model3c"])["name"])
+    assert names == set(disclosure.WORKED_PARAMETERS)
+    for model, params in disclosure.WORKED_PARAMETERS.values():
+        assert set(params) <= set(t5.fits[model].params.index)  # every rule names real parameters
+
+
+def test_predicted_hazard_curves_drop_cells_and_years_of_few_men(men):
+    pyo = table6.build_person_years(men)
+    py = pyo.data
+    fits = table6.fit_models(pyo)
+    pred = table6.predicted_hazard(fits["model4"], table6.profile_rows(py))
+    out = disclosure.guard_hazard(pred, py, "lhsccc")
+    # independently: men of each education x hukou-change cell with and without a move, and at risk by year
+    lev = np.select([py[f"educ_{lv}"] == 1 for lv in table6.LEVELS[1:]], table6.LEVELS[1:], default="primary")
+    d = py.assign(education=lev)
+    men_on = d.groupby(["education", "hukou_change"])["person"].nunique()
+    movers = d[d["event"] == 1].groupby(["education", "hukou_change"])["person"].nunique().reindex(men_on.index, fill_value=0)
+    small = {k for k in men_on.index if min(movers[k], men_on[k] - movers[k]) < 5}
+    curves = set(map(tuple, pred[["education", "hukou_change"]].to_numpy().tolist()))
+    assert small & curves, "the fake file has a small cell (the test can fail)"
+    assert set(out.attrs["not_drawn"]) == small & curves
+    drawn = set(map(tuple, out[["education", "hukou_change"]].to_numpy().tolist()))
+    assert not drawn & small
+    at_risk = d.groupby(["education", "hukou_change", "labor_market_experience"])["person"].nunique()
+    for r in out.itertuples():
+        assert at_risk.get((r.education, r.hukou_change, r.labor_market_experience), 0) >= 5
+    assert len(disclosure.guard_hazard(pred, py, "replica")) == len(pred)  # replica untouched
+
+
+def test_text_numbers_over_suppressed_cells_are_suppressed(men):
+    from hukoumob.inputs import text_numbers as tn
+    from hukoumob.tables import text_numbers
+
+    outflow = tabulate.outflow_tables(men)
+    text = text_numbers.outflow_numbers(outflow, "lhsccc")
+    out = disclosure.protect(text, "text", men, threshold=5).set_index("id")
+    t4 = disclosure.protect(outflow["table4"], "table4", men, threshold=5)
+    t3 = disclosure.protect(outflow["table3"], "table3", men, threshold=5)
+    hidden = {("table4", *k) for k in t4.loc[t4["disclosure"] != "", ["panel", "son_class", "father_class", "kind"]]
+              .itertuples(index=False)} | {("table3", *k) for k in t3.loc[t3["disclosure"] != "", [
+                  "panel", "son_class", "father_class", "kind"]].itertuples(index=False)}
+    spec = tn.load_text_numbers().set_index("id")
+    expect = {i for i in out.index if {(c.table, *c.key) for c in tn.parse_derivation(spec.loc[i, "derivation"]).cells} & hidden}
+    assert expect, "the fake file's small cells reach a text number (the test can fail)"
+    assert set(out.index[out["value"].isna()]) == expect
+
+
+def test_shares_of_few_men_and_their_text(men, min_cell_10):
+    few = few_changers(men, 8)
+    facts = disclosure.guard_facts(table1_2.segmentation_facts(few), table1_2.segmentation_counts(few), "lhsccc")
+    assert np.isnan(facts["movers_changed"]) and np.isfinite(facts["rural_origin"])
+    assert disclosure.number_text(facts["movers_changed"], ".0%", "lhsccc") == "(suppressed: fewer than 10 men)"
+    assert disclosure.number_text(facts["rural_origin"], ".0%", "lhsccc").endswith("%")
+    with pytest.raises(ValueError):
+        disclosure.number_text(float("nan"), ".2f", "replica")

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from hukoumob.inputs.published import load_published
-from hukoumob.inputs.schema import CLASSES, SCHEMAS
+from hukoumob.inputs.schema import CLASSES, SCHEMAS, SURVEY_YEAR
 
 DEFAULT_MIN_CELL = 5
 #: The ``disclosure`` column's text for a suppressed number ({n} is min_cell).
@@ -88,14 +88,17 @@ def _support_table1(frame: pd.DataFrame, men: pd.DataFrame) -> list[int]:
     return out
 
 
-def _support_table2(frame: pd.DataFrame, men: pd.DataFrame) -> list[int]:
-    samples = {"urban": men["residence_rural"] == 0, "rural": men["residence_rural"] == 1,
-               "total": pd.Series(True, index=men.index)}
+def _support_table2(frame: pd.DataFrame, men: pd.DataFrame, split: str = "residence") -> list[int]:
+    from hukoumob.tables.table1_2 import group_masks
+
+    masks = group_masks(men, split)
+    samples = {"urban": masks["urban"], "rural": masks["rural"], "total": masks["national"]}
+    hukou14_urban = (men["hukou14_rural"] == 0).to_numpy()
     out = []
     for sample, term in frame[["sample", "term"]].itertuples(index=False):
-        sel = samples.get(sample, pd.Series(True, index=men.index))
+        sel = samples.get(sample, masks["national"])
         n = int(sel.sum())
-        out.append(_fewer(int((men.loc[sel, "hukou14_rural"] == 0).sum()), n) if term == "urban_hukou14" else n)
+        out.append(_fewer(int((hukou14_urban & sel).sum()), n) if term == "urban_hukou14" else n)
     return out
 
 
@@ -174,38 +177,45 @@ def _support_table5(frame: pd.DataFrame, men: pd.DataFrame) -> list[int]:
     return out
 
 
-def _support_table6(frame: pd.DataFrame, men: pd.DataFrame) -> list[int]:
+def _support_table6(frame: pd.DataFrame, men: pd.DataFrame, person_years: pd.DataFrame | None = None) -> list[int]:
+    """Men a Table 6 term rests on: for a dummy, the fewer of the men with it who have and have not
+    the event; otherwise the fewer of the population's men with and without an event. ``person_years``
+    (default: :func:`hukoumob.tables.table6.build_person_years` of ``men``) lets a refit on part of the
+    person-years (an exercise's window) be judged on what it was fitted to."""
     from hukoumob.tables import table6
 
-    py = table6.build_person_years(men).data
+    py = table6.build_person_years(men).data if person_years is None else person_years
     py = py[py["weight"] > 0] if "weight" in py.columns else py
-    persons = py.groupby("person")
-    n_men = persons.ngroups
-    n_events = int(persons["event"].max().sum())
+    person = py["person"].to_numpy()
+    event = py["event"].to_numpy() == 1
+    men_all, men_event = len(np.unique(person)), len(np.unique(person[event]))
     memo: dict[str, int] = {}
     for term in set(frame["term"]):
         if term in py.columns and set(pd.unique(py[term])) <= {0, 1}:
-            on = py[py[term] == 1]
-            men_on = on["person"].nunique()
-            events_on = int(on.groupby("person")["event"].max().sum())
+            on = py[term].to_numpy() == 1
+            men_on = len(np.unique(person[on]))
+            events_on = len(np.unique(person[on & event]))
             memo[term] = min(events_on, men_on - events_on)
         else:
-            memo[term] = min(n_events, n_men - n_events)
+            memo[term] = min(men_event, men_all - men_event)
     return [memo[t] for t in frame["term"]]
 
 
-def support(frame: pd.DataFrame, table: str, men: pd.DataFrame) -> pd.Series:
-    """Unweighted men each row of a results frame rests on (rule 2 of the module docstring)."""
+def support(frame: pd.DataFrame, table: str, men: pd.DataFrame, *, split: str = "residence",
+            person_years: pd.DataFrame | None = None) -> pd.Series:
+    """Unweighted men each row of a results frame rests on (rule 2 of the module docstring). ``split``:
+    Table 2's urban/rural samples (:data:`hukoumob.tables.table1_2.SPLITS`); ``person_years``: Table 6's
+    person-years, if not all of ``men``'s."""
     if table == "table1":
         values = _support_table1(frame, men)
     elif table == "table2":
-        values = _support_table2(frame, men)
+        values = _support_table2(frame, men, split)
     elif table in ("table3", "table4"):
         values = _support_outflow(frame, men, table, DEFAULT_MIN_CELL)[0]
     elif table == "table5":
         values = _support_table5(frame, men)
     elif table == "table6":
-        values = _support_table6(frame, men)
+        values = _support_table6(frame, men, person_years)
     else:
         raise ValueError(f"no disclosure rule for table {table!r}")
     return pd.Series(values, index=frame.index, name="support")
@@ -217,17 +227,65 @@ def _text_units(frame: pd.DataFrame) -> pd.Series:
     return frame["id"].map(load_text_numbers().set_index("id")["unit"])
 
 
-def suppressed(frame: pd.DataFrame, table: str, men: pd.DataFrame, threshold: int) -> pd.Series:
+def _text_records_support(men: pd.DataFrame) -> dict[str, int]:
+    """Men each ``records:`` text number rests on (:func:`hukoumob.tables.text_numbers.records_only_numbers`):
+    a share, the fewer of the group's men with and without the attribute; the youngest and oldest age,
+    the men of that age."""
+    from hukoumob.tables import table1_2
+    from hukoumob.tables.text_numbers import _college
+
+    seg = table1_2.segmentation_counts(men)
+    age = SURVEY_YEAR - pd.to_numeric(men["birth_year"], errors="coerce")
+    out = {"sample_age_min": int((age == age.min()).sum()), "sample_age_max": int((age == age.max()).sum()),
+           "born_before_1942_pct": _fewer(int((age >= SURVEY_YEAR - 1941).sum()), len(men)),
+           "movers_changed_hukou_pct": _fewer(*seg["movers_changed"]),
+           "rural_modal_isei_share": _fewer(*seg["rural_modal_share"]),
+           "rural_modal_isei": _fewer(*seg["rural_modal_isei"])}
+    college = _college(men)
+    if college is not None:
+        in_I_II = (men["son_class"] == "I_II").to_numpy()
+        rural_farm = ((men["hukou14_rural"] == 1) & (men["father_class"] == "farm")).to_numpy()
+        for key, among in (("tertiary_in_I_II_pct", college), ("tertiary_rural_farm_in_I_II_pct", college & rural_farm)):
+            out[key] = _fewer(int((in_I_II & among).sum()), int(among.sum()))
+    return out
+
+
+def _text_suppressed(frame: pd.DataFrame, men: pd.DataFrame, threshold: int) -> pd.Series:
+    """Rule 2 for the text's numbers: a count of 1 to ``threshold - 1``; a formula over a table cell (or
+    another text number) that rule 2 or 3 suppresses; a ``records:`` share resting on too few men."""
+    from hukoumob.inputs import text_numbers as tn
+
+    spec = tn.load_text_numbers().set_index("id")
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    hide = dict(zip(frame["id"], ((frame["id"].map(spec["unit"]) == "count") & (value > 0) & (value < threshold))))
+    derivations = {i: tn.parse_derivation(spec.loc[i, "derivation"]) for i in frame["id"] if i in spec.index}
+    cells = {c for d in derivations.values() for c in d.cells}
+    hidden_cells: set = set()
+    for table in {c.table for c in cells}:
+        mine = sorted({c for c in cells if c.table == table}, key=str)
+        keys = pd.DataFrame([c.key for c in mine], columns=list(SCHEMAS[table].keys))
+        hidden_cells |= {c for c, h in zip(mine, suppressed(keys, table, men, threshold)) if h}
+    records = _text_records_support(men) if any(d.kind == "records" for d in derivations.values()) else {}
+    for i, d in derivations.items():
+        if any(c in hidden_cells for c in d.cells) or (d.kind == "records" and 0 < records.get(i, threshold) < threshold):
+            hide[i] = True
+    for _ in range(len(derivations)):  # a formula over a suppressed text number
+        more = {i for i, d in derivations.items() if not hide.get(i) and any(hide.get(r) for r in d.text_refs)}
+        if not more:
+            break
+        hide.update(dict.fromkeys(more, True))
+    return frame["id"].map(hide).fillna(False).astype(bool)
+
+
+def suppressed(frame: pd.DataFrame, table: str, men: pd.DataFrame, threshold: int, **options) -> pd.Series:
     """Which rows rules 2 and 3 suppress: resting on 1 to ``threshold - 1`` men (Table 6: also a dummy term
     with no event or only events), or complementary cells of an outflow table. The text's numbers
-    (``text``) are computed from the tables' protected rows or from all men; of them a count of 1 to
-    ``threshold - 1`` is suppressed."""
+    (``text``): :func:`_text_suppressed`. ``options``: those of :func:`support`."""
     if table == "text":
-        value = pd.to_numeric(frame["value"], errors="coerce")
-        return (_text_units(frame) == "count") & (value > 0) & (value < threshold)
+        return _text_suppressed(frame, men, threshold)
     if table in ("table3", "table4"):
         return pd.Series(_support_outflow(frame, men, table, threshold)[1], index=frame.index)
-    n = support(frame, table, men)
+    n = support(frame, table, men, **options)
     small = (n > 0) & (n < threshold)
     return small | (n <= 0) if table == "table6" else small
 
@@ -261,16 +319,18 @@ def _round(value, decimals: int):
     return round(number, decimals) if np.isfinite(number) else number
 
 
-def protect(frame: pd.DataFrame, table: str, men: pd.DataFrame, threshold: int | None = None) -> pd.DataFrame:
+def protect(frame: pd.DataFrame, table: str, men: pd.DataFrame, threshold: int | None = None,
+            **options) -> pd.DataFrame:
     """Rules 1-3 on a results frame from the real file: rounded values, suppressed rows emptied and marked
-    in a ``disclosure`` column. ``bound`` (a rounding bound) is rounded to one more decimal."""
+    in a ``disclosure`` column. ``bound`` (a rounding bound) is rounded to one more decimal. ``options``:
+    those of :func:`support` (Table 2's split, Table 6's person-years)."""
     threshold = min_cell() if threshold is None else threshold
     out = frame.copy()
     dec = printed_decimals(out, table)
     out["value"] = [_round(v, d) for v, d in zip(out["value"], dec)]
     if "bound" in out.columns:
         out["bound"] = [_round(v, d + 1) for v, d in zip(out["bound"], dec)]
-    small = suppressed(out, table, men, threshold)
+    small = suppressed(out, table, men, threshold, **options)
     out["value"] = out["value"].astype(object).where(~small, np.nan)
     if "bound" in out.columns:
         out.loc[small, "bound"] = np.nan
@@ -308,10 +368,10 @@ def may_draw_records(source: str) -> bool:
 # --- what chapters call (no-ops on the replica) ---------------------------------------------
 
 
-def guard(frame: pd.DataFrame, table: str, source: str, men: pd.DataFrame) -> pd.DataFrame:
+def guard(frame: pd.DataFrame, table: str, source: str, men: pd.DataFrame, **options) -> pd.DataFrame:
     """:func:`protect` for real-file rows (rounded, small cells emptied and marked); other sources unchanged.
     Chapters apply it where a table is computed, so every display and glued number uses the protected rows."""
-    return protect(frame, table, men) if enabled(source) else frame
+    return protect(frame, table, men, **options) if enabled(source) else frame
 
 
 def guard_curve(curve: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -333,3 +393,146 @@ def count_text(count: int, source: str, fmt: str = "{:,}") -> str:
     """A count for the prose: ``"fewer than 5"`` for 1 to ``min_cell - 1`` men of the real file."""
     n = min_cell() if enabled(source) else 0
     return f"fewer than {n}" if 0 < count < n else fmt.format(count)
+
+
+def number_text(value, fmt: str, source: str, suffix: str = "") -> str:
+    """A number for the prose, formatted; a real-file number emptied by disclosure control (NaN or None)
+    reads ``"(suppressed: fewer than 5 men)"``. On other sources a missing number is an error."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        if not enabled(source):
+            raise ValueError("number_text: no number to show")
+        return f"(suppressed: fewer than {min_cell()} men)"
+    return value if isinstance(value, str) else format(float(value), fmt) + suffix
+
+
+# --- displays built from fitted models (not from results rows) ------------------------------------------
+
+
+def guard_estimates(frame: pd.DataFrame, rests_on, source: str, decimals: dict[str, int],
+                    blank: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rules 1-2 for a display made straight from fitted models: the ``decimals`` columns rounded, and on
+    rows whose ``rests_on`` (men per row, a sequence aligned with ``frame``) is 1 to ``min_cell - 1``
+    those columns emptied and the ``blank`` ones (text holding the same numbers, e.g. a formula) set to
+    "suppressed", marked in a ``disclosure`` column. Other sources unchanged."""
+    if not enabled(source):
+        return frame
+    threshold, out = min_cell(), frame.copy()
+    n = pd.Series(np.asarray(rests_on, dtype=float), index=out.index)
+    small = (n > 0) & (n < threshold)
+    for c, d in decimals.items():
+        out[c] = pd.to_numeric(out[c], errors="coerce").round(d).where(~small, np.nan)
+    for c in blank:
+        out[c] = out[c].astype(object).where(~small, "suppressed")
+    out["disclosure"] = np.where(small, SUPPRESSED.format(n=threshold), "")
+    return out
+
+
+#: Table 5 engine parameters (:class:`hukoumob.mobility.MobilityResults` names) -> (panel, term) of the rows.
+def _table5_key(parameter: str) -> tuple[str, str]:
+    kind, _, name = parameter.partition(":")
+    if kind == "phi":
+        return "A_scaling", name
+    if parameter == "delta":
+        return "B_immobility", "immobility"
+    if parameter == "mu0":
+        return "C_association", "overall_association"
+    if kind == "mu":
+        return "C_association", f"association_x_{name}"
+    if kind == "b":
+        return "D_covariates", name
+    raise ValueError(f"no disclosure rule for the Table 5 parameter {parameter!r}")
+
+
+def table5_parameter_support(men: pd.DataFrame, model: str, parameters) -> list[int]:
+    """Men each Table 5 parameter of ``model`` rests on (the rule of the model's rows, :func:`support`)."""
+    keys = pd.DataFrame([(model, *_table5_key(p)) for p in parameters], columns=["model", "panel", "term"])
+    return _support_table5(keys, men)
+
+
+def guard_table5_se(se: pd.DataFrame, men: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The SE table of :class:`hukoumob.tables.table5.from_records.Table5Records` (``.se``) for display:
+    estimates and SEs to 3 decimals, design effects to 2, a parameter resting on too few men emptied."""
+    if not enabled(source):
+        return se
+    n = [table5_parameter_support(men, m, [p])[0] for m, p in se[["model", "parameter"]].itertuples(index=False)]
+    return guard_estimates(se, n, source, {"est": 3, "se_model": 3, "se_design": 3, "deff": 2})
+
+
+#: The parameters each worked number of :func:`hukoumob.tables.table5.from_records.worked_numbers` is made of.
+WORKED_PARAMETERS = {
+    "assoc_changers_3b": ("model3b", ["mu0", "mu:hukou_change"]),
+    "odds_I_II_vs_IVab": ("model3b", ["phi:farm", "phi:I_II", "phi:IVab", "mu0", "mu:hukou_change"]),
+    "odds_I_II_vs_V_VI": ("model3b", ["phi:farm", "phi:I_II", "phi:V_VI", "mu0", "mu:hukou_change"]),
+    "assoc_stayers_3c": ("model3c", ["mu0"]),
+    "assoc_changers_3c": ("model3c", ["mu0", "mu:hukou_change"]),
+    "factor_hukou_change": ("model3c", ["b:hukou_change"]),
+    "factor_educ_stayers": ("model3c", ["b:educ"]),
+    "factor_educ_changers": ("model3c", ["b:educ", "b:educ_x_hukou_change"]),
+    "p_educ_x_hukou_change": ("model3c", ["b:educ_x_hukou_change"]),
+    "factor_hukou_change_I_II_vs_farm": ("model3c", ["b:hukou_change", "phi:I_II", "phi:farm"]),
+}
+
+
+def guard_worked(worked: pd.DataFrame, men: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The worked numbers of Models 3b and 3c (:func:`~hukoumob.tables.table5.from_records.worked_numbers`)
+    for display: value and SE to 3 decimals; one resting on too few men (the fewest of its parameters',
+    :data:`WORKED_PARAMETERS`) emptied, its formula (which prints those parameters) too."""
+    if not enabled(source):
+        return worked
+    unknown = set(worked["name"]) - set(WORKED_PARAMETERS)
+    if unknown:
+        raise ValueError(f"no disclosure rule for the worked numbers {sorted(unknown)}")
+    n = [min(table5_parameter_support(men, *WORKED_PARAMETERS[name])) for name in worked["name"]]
+    return guard_estimates(worked, n, source, {"value": 3, "se": 3}, blank=("formula",))
+
+
+def hazard_cells(py: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
+    """Per (education, hukou_change) curve of :func:`hukoumob.tables.table6.predicted_hazard` and each
+    experience: the men at risk there, and the fewer of the cell's men with and without an event (what
+    the cell's Model 4 terms rest on, rule 2)."""
+    from hukoumob.tables.table6 import LEVELS
+
+    lev = np.select([py[f"educ_{lv}"] == 1 for lv in LEVELS[1:]], LEVELS[1:], default="primary")
+    frame = pd.DataFrame({"education": lev, "hukou_change": py["hukou_change"].astype(int).to_numpy(),
+                          "labor_market_experience": py["labor_market_experience"].to_numpy(),
+                          "person": py["person"].to_numpy(), "event": py["event"].to_numpy()})
+    frame = frame[(py["weight"] > 0).to_numpy()] if "weight" in py.columns else frame
+    cell = frame.groupby(["education", "hukou_change"])
+    men_on = cell["person"].nunique()
+    events = frame[frame["event"] == 1].groupby(["education", "hukou_change"])["person"].nunique()
+    events = events.reindex(men_on.index, fill_value=0)
+    rests = np.minimum(events, men_on - events).rename("rests_on")
+    at_risk = frame.groupby(["education", "hukou_change", "labor_market_experience"])["person"].nunique().rename("at_risk")
+    keys = pred[["education", "hukou_change", "labor_market_experience"]]
+    out = keys.join(rests, on=["education", "hukou_change"]).join(at_risk, on=["education", "hukou_change",
+                                                                             "labor_market_experience"])
+    return out.fillna({"rests_on": 0, "at_risk": 0})
+
+
+def guard_hazard(pred: pd.DataFrame, py: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Rule 2 for the predicted-hazard curves (Table 6 Model 4): a curve is drawn only where its
+    education x hukou-change cell rests on ``min_cell`` men with and without an event, and only at the
+    experience where ``min_cell`` men of the cell are at risk. ``attrs["not_drawn"]``: the (education,
+    hukou_change) curves left out entirely. Other sources unchanged (``not_drawn`` empty)."""
+    if not enabled(source):
+        out = pred.copy()
+        out.attrs["not_drawn"] = []
+        return out
+    threshold = min_cell()
+    cells = hazard_cells(py, pred)
+    keep = ((cells["rests_on"] >= threshold) & (cells["at_risk"] >= threshold)).to_numpy()
+    out = pred[keep].copy()
+    curves = list(dict.fromkeys(map(tuple, pred[["education", "hukou_change"]].to_numpy().tolist())))
+    drawn = set(map(tuple, out[["education", "hukou_change"]].to_numpy().tolist()))
+    out.attrs["not_drawn"] = [c for c in curves if c not in drawn]
+    return out
+
+
+def guard_facts(facts: dict[str, float], counts: dict[str, tuple[int, int]], source: str) -> dict[str, float]:
+    """Shares of the records (e.g. :func:`hukoumob.tables.table1_2.segmentation_facts`, with
+    :func:`~hukoumob.tables.table1_2.segmentation_counts`): a share whose group has too few men with or
+    without the attribute becomes NaN (shown by :func:`number_text` as suppressed). Other sources unchanged."""
+    if not enabled(source):
+        return facts
+    threshold = min_cell()
+    return {k: (np.nan if 0 < _fewer(*counts[k]) < threshold else v) for k, v in facts.items()}

@@ -175,6 +175,14 @@ def cumulative_entry_plot(km: pd.DataFrame, title: str, min_men: int = KM_MIN_ME
     return fig
 
 
+def not_drawn_note(not_drawn: list[tuple[str, int]], min_men: int) -> str:
+    """The line under :func:`hazard_by_education` naming the curves disclosure control left out (real file)."""
+    if not not_drawn:
+        return "Every curve of the person-years is drawn."
+    names = "; ".join(f"{LEVEL_LABELS.get(lv, lv)}, {HUKOU_SHORT[int(hc)]}" for lv, hc in not_drawn)
+    return f"Not drawn, resting on fewer than {min_men} men with or without a move: {names}."
+
+
 def small_groups_note(small: pd.Series, min_men: int = KM_MIN_MEN) -> str:
     """The sentence naming the groups :func:`cumulative_entry_plot` leaves out (for its caption and alt text)."""
     if small.empty:

@@ -560,6 +560,7 @@ def example_records_table(py: pd.DataFrame) -> pd.DataFrame:
 
 def significant_terms(rows: pd.DataFrame, model: str, terms=None) -> list[str]:
     """Terms of one Table 6 model that carry a footnote letter (p < .05) in ``rows``
-    (ours from :func:`table6_rows`, or the published table), optionally among ``terms``."""
-    sig = rows[(rows["model"] == model) & (rows["statistic"] == "sig")]["term"].tolist()
+    (ours from :func:`table6_rows`, or the published table), optionally among ``terms``; a letter emptied
+    by the real file's disclosure control is not one."""
+    sig = rows[(rows["model"] == model) & (rows["statistic"] == "sig") & rows["value"].notna()]["term"].tolist()
     return [t for t in sig if terms is None or t in terms]

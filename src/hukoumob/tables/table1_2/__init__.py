@@ -4,7 +4,7 @@ One package, one module per concern; everything is importable from here
 (``from hukoumob.tables import table1_2``):
 
 * :mod:`.men`: column names, :func:`check_men`, the urban/rural splits, the design;
-* :mod:`.table1`: Table 1 (:func:`table1_rows`, :func:`format_table1`, :func:`segmentation_facts`);
+* :mod:`.table1`: Table 1 (:func:`table1_rows`, :func:`format_table1`, :func:`segmentation_facts`, :func:`segmentation_counts`);
 * :mod:`.table2`: Table 2 (:func:`fit_table2`, :func:`table2_rows`, :func:`format_table2`,
   :func:`se_comparison`, :func:`constant_coded_1_2`, :func:`annotate_comparison`);
 * :mod:`.splits`: which urban/rural split the printed numbers fit (:func:`published_checks`, ...);
@@ -65,6 +65,7 @@ from .men import (
 from .table1 import (
     birth_year_two_digits,
     format_table1,
+    segmentation_counts,
     segmentation_facts,
     table1_rows,
     weighted_mean,
@@ -128,6 +129,7 @@ __all__ = [
     "rows_from_fit",
     "rural_indicator",
     "se_comparison",
+    "segmentation_counts",
     "segmentation_facts",
     "simulate_attainment",
     "split_distance",

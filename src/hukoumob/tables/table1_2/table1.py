@@ -120,6 +120,31 @@ def format_table1(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=["National", "Rural", "Urban"]).T
 
 
+def _segmentation_groups(men: pd.DataFrame) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """(event, among) masks of each share of :func:`segmentation_facts`, the weights and the rural residents."""
+    check_men(men, ["current_isei", "hukou14_rural", "residence_rural", "hukou_change", "weight"],
+              what="segmentation facts")
+    w = men["weight"].to_numpy(float)
+    rural14 = men["hukou14_rural"].to_numpy() == 1
+    rural_res = men["residence_rural"].to_numpy() == 1
+    changed = men["hukou_change"].to_numpy() == 1
+    reg_urban = registration_rural_1996(men).to_numpy() == 0
+    everyone = np.ones_like(rural14)
+    isei = men["current_isei"].to_numpy(float)
+    by_value = pd.Series(w[rural_res]).groupby(isei[rural_res]).sum()
+    modal = (isei == by_value.idxmax()) if len(by_value) else np.zeros_like(rural14)
+    groups = {
+        "rural_origin": (rural14, everyone),
+        "rural_residence": (rural_res, everyone),
+        "urban_residents_rural_origin": (rural14, ~rural_res),
+        "movers_changed": (changed, rural14 & ~rural_res),
+        "urban_hukou_rural_origin": (rural14, reg_urban),
+        "rural_modal_isei": (modal, rural_res),
+        "rural_modal_share": (modal, rural_res),
+    }
+    return groups, w, rural_res
+
+
 def segmentation_facts(men: pd.DataFrame) -> dict[str, float]:
     """Weighted shares the paper quotes beside Table 1 (section "Data and Variables").
 
@@ -130,15 +155,10 @@ def segmentation_facts(men: pd.DataFrame) -> dict[str, float]:
     "floating population"), ``urban_hukou_rural_origin`` (rural origin among
     men holding an urban hukou in 1996), ``rural_modal_isei`` and
     ``rural_modal_share`` (the most common current ISEI among rural residents
-    and the weighted share holding it).
+    and the weighted share holding it). The men each rests on:
+    :func:`segmentation_counts`.
     """
-    check_men(men, ["current_isei", "hukou14_rural", "residence_rural", "hukou_change", "weight"],
-              what="segmentation facts")
-    w = men["weight"].to_numpy(float)
-    rural14 = men["hukou14_rural"].to_numpy() == 1
-    rural_res = men["residence_rural"].to_numpy() == 1
-    changed = men["hukou_change"].to_numpy() == 1
-    reg_urban = registration_rural_1996(men).to_numpy() == 0
+    groups, w, rural_res = _segmentation_groups(men)
 
     def share(event, among):
         if not (among & (w > 0)).any():
@@ -147,12 +167,14 @@ def segmentation_facts(men: pd.DataFrame) -> dict[str, float]:
 
     isei = men["current_isei"].to_numpy(float)[rural_res]
     by_value = pd.Series(w[rural_res]).groupby(isei).sum()
-    return {
-        "rural_origin": share(rural14, np.ones_like(rural14)),
-        "rural_residence": share(rural_res, np.ones_like(rural_res)),
-        "urban_residents_rural_origin": share(rural14, ~rural_res),
-        "movers_changed": share(changed, rural14 & ~rural_res),
-        "urban_hukou_rural_origin": share(rural14, reg_urban),
-        "rural_modal_isei": float(by_value.idxmax()),
-        "rural_modal_share": float(by_value.max() / by_value.sum()),
-    }
+    out = {k: share(*groups[k]) for k in groups if not k.startswith("rural_modal")}
+    out["rural_modal_isei"] = float(by_value.idxmax())
+    out["rural_modal_share"] = float(by_value.max() / by_value.sum())
+    return out
+
+
+def segmentation_counts(men: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Unweighted men behind each share of :func:`segmentation_facts`: (men with the attribute, men in the
+    group); for the modal ISEI, the rural residents holding it and all rural residents."""
+    groups, _, _ = _segmentation_groups(men)
+    return {k: (int((event & among).sum()), int(among.sum())) for k, (event, among) in groups.items()}
