@@ -12,7 +12,11 @@ real-file build, which must run every chapter, label what rests on records
 (:class:`_leak_scanner.PeopleScanner`) nor a small cell nor the file's name;
 a real-file build stopped by SIGTERM and one that fails in a chapter, both
 leaving that output as it was; the file replaced at the same path (noticed);
-and a replica build again, which publishes no real-file row.
+a third file with only 8 hukou changers and ``min_cell: 10`` in its mapping
+(chapters 03 and 07 only), whose displays made straight from fitted models
+(Table 5's SE and worked-number tables, the glued odds, factors and shares,
+the exercise refits) must hide every term resting on the changers; and a
+replica build again, which publishes no real-file row.
 """
 
 import os
@@ -26,7 +30,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from _fake_survey import fake_file
-from _leak_scanner import PeopleScanner, figure_cells, published_files
+import yaml
+from _leak_scanner import PeopleScanner, ValueScanner, figure_cells, published_files
 from _repo_copy import build, copy_repo, digest
 
 from hukoumob.book import disclosure
@@ -51,6 +56,18 @@ def fake_men(folder: Path) -> pd.DataFrame:
     movers = urban.sample(3, random_state=7).index
     men.loc[movers, "father_class"], men.loc[movers, "son_class"] = father, son
     return men
+
+
+def few_changers(men: pd.DataFrame, k: int = 8) -> pd.DataFrame:
+    """``men`` with only ``k`` rural-origin hukou changers left (the others kept a rural hukou)."""
+    out = men.copy()
+    changers = out.index[(out["hukou14_rural"] == 1) & (out["hukou_change"] == 1)]
+    out.loc[changers.difference(pd.Index(np.random.default_rng(0).choice(changers, k, replace=False))),
+            "hukou_change"] = 0
+    return out.reset_index(drop=True)
+
+
+FEW_CHAPTERS = ("03_status_attainment", "07_agriculture_and_hukou_change")
 
 
 def _run_env(mfile):
@@ -95,6 +112,14 @@ def built(tmp_path_factory):
     other = fake_men(vault).sample(frac=0.9, random_state=1)
     fake_file(vault, name=FILE_NAME, mapping_name="my_mapping.yml", men=other.reset_index(drop=True))
     out["replaced"] = build(repo, "--data", str(file), "--no-html", env=_run_env(mfile))
+    # few hukou changers, min_cell 10: chapters 03 and 07 only
+    few_dir = tmp_path_factory.mktemp("vault_few")
+    ffile, fmap, _, fmapping = fake_file(few_dir, name="few.dta", mapping_name="few.yml",
+                                         men=few_changers(fake_men(few_dir)))
+    fmap.write_text(yaml.safe_dump({**fmapping, "min_cell": 10}))
+    out["few"] = build(repo, "--data", str(ffile), "--only", *FEW_CHAPTERS, "--no-html", env=_run_env(fmap))
+    out["few_input"] = (ffile, fmap)
+    out["few_files"] = {f: f.read_bytes() for d in ("results", "book") for f in (repo / d).rglob("*") if f.is_file()}
     out["replica2"] = build(repo)
     print(f"real-file builds: {time.perf_counter() - start:.1f} s")
     return repo, file, mfile, raw, before, out
@@ -277,3 +302,103 @@ def test_a_mapping_outside_data_enters_the_chapter_hash(tmp_path, monkeypatch):
     first = shared_digest()
     mapping.write_text("variables: {educ: {source: eduyrs}}\n")
     assert len({shipped, first, shared_digest()}) == 3  # editing it re-executes the chapters
+
+
+def glued(raw_notebook: str) -> dict[str, str]:
+    """The texts a chapter glued into its prose (myst-nb glue outputs of an executed notebook), by key."""
+    import json
+
+    out = {}
+    for cell in json.loads(raw_notebook)["cells"]:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                out[name] = "".join(o["data"].get("application/papermill.record/text/plain", "")).strip("'")
+    return out
+
+
+def _notebook(files: dict, name: str) -> str:
+    (raw,) = [data.decode() for f, data in files.items() if f.name == f"{name}.ipynb"]
+    return raw
+
+
+@pytest.mark.slow
+def test_fitted_displays_hide_what_rests_on_few_changers(built):
+    """The third file: 8 hukou changers, min_cell 10. Every Table 5 term on hukou change (Models 3b and
+    3c), the worked numbers made of them and the shares of changers are suppressed in the chapters'
+    prose and tables, and none of their values (computed here, at full precision, from the same fits)
+    is printed anywhere in what the build left in results/ and book/."""
+    from hukoumob.tables.table5 import from_records as mr
+
+    *_, out = built
+    assert out["few"].returncode == 0, out["few"].stdout + out["few"].stderr
+    ffile, fmap = out["few_input"]
+    men = load_records(str(ffile), mapping=fmap).men
+    assert int(men["hukou_change"].sum()) == 8
+    ch07 = glued(_notebook(out["few_files"], FEW_CHAPTERS[1]))
+    ch03 = glued(_notebook(out["few_files"], FEW_CHAPTERS[0]))
+    hidden = "(suppressed: fewer than 10 men)"
+    for key in ("assoc3b_changers_replica", "odds3b_IVab_replica", "odds3b_V_VI_replica", "assoc3c_changers_replica",
+                "factor_hc_replica", "b_hc_replica", "factor_e1_replica", "assoc3b_changers_se_nopaper",
+                "b_hc_gap_book", "factor_hc_span_nopaper", "p_int_replica", "odds3b_order_replica"):
+        assert ch07[key] == hidden, (key, ch07[key])
+    for key in ("assoc3b_stayers_replica", "assoc3c_stayers_replica", "factor_e0_replica", "phi3b_farm_replica"):
+        assert ch07[key] != hidden and ch07[key].lstrip("-")[0].isdigit(), (key, ch07[key])  # not over-suppressed
+    for key in ("movers_changed_replica", "urban_hukou_rural_origin_replica", "informal_migrants_replica",
+                "ex_fisei_without_book", "ex_educ_without_book"):
+        assert ch03[key] == hidden, (key, ch03[key])
+    assert ch03["ex_n_dropped_book"] == "fewer than 10"
+    t5 = mr.table5_from_records(men, models=("model3b", "model3c"))
+    raw_w = mr.worked_numbers(t5.fits["model3b"], t5.fits["model3c"], t5.design_vcov["model3b"], t5.design_vcov["model3c"])
+    changer = t5.se[t5.se["parameter"].isin(["mu:hukou_change", "b:hukou_change", "b:educ_x_hukou_change"])]
+    forbidden = {f"{r.model} {r.parameter} {c}": getattr(r, c) for r in changer.itertuples()
+                 for c in ("est", "se_model", "se_design")}
+    forbidden |= {f"worked {n}": v for n, v in raw_w.set_index("name")["value"].items()
+                  if n not in ("assoc_stayers_3c", "factor_educ_stayers")}
+    scanner = ValueScanner(forbidden, decimals=(3, 4))  # 2 decimals: checked through the glued keys above
+    planted = t5.se.to_html(float_format="{:.3f}".format) + raw_w.to_html(float_format="{:.4f}".format)
+    seen = {label for _, label, _ in scanner.scan_text(planted, "planted")}
+    assert len(seen) >= len(forbidden) - 2, set(forbidden) - seen  # the scanner sees them when shown
+    wanted = [f for f in out["few_files"] if f.suffix in (".ipynb", ".csv", ".json", ".zip")
+              and (f.suffix != ".ipynb" or f.stem == FEW_CHAPTERS[1])]  # Table 5 is shown in chapter 07
+    tmp = [(f, out["few_files"][f]) for f in wanted]
+    leaks = [hit for f, data in tmp for hit in scanner.scan_text(data.decode("utf-8", "replace"), f.name)]
+    assert leaks == [], leaks[:10]
+    people = PeopleScanner(men, min_cell=10)
+    assert [leak for f, data in tmp for leak in people.scan_text(data.decode("utf-8", "replace"), f.name)
+            if f.suffix != ".ipynb"] == []
+
+
+@pytest.mark.slow
+def test_fitted_displays_of_the_real_build(built):
+    """The first real-file build (min_cell 5): the predicted-hazard figure names the curves it left out,
+    the same ones an independent count of the person-years finds; Table 6's display shows "suppressed"
+    for each term resting on fewer than 5 men; no "nan" reaches chapter 07's outputs."""
+    import json
+
+    from hukoumob.tables import table6
+
+    repo, file, mfile, raw, _, out = built
+    men = _first_men(file, mfile, raw)
+    py = table6.build_person_years(men).data
+    lev = np.select([py[f"educ_{lv}"] == 1 for lv in table6.LEVELS[1:]], table6.LEVELS[1:], default="primary")
+    d = py.assign(education=lev)
+    men_on = d.groupby(["education", "hukou_change"])["person"].nunique()
+    movers = d[d["event"] == 1].groupby(["education", "hukou_change"])["person"].nunique().reindex(men_on.index,
+                                                                                                 fill_value=0)
+    small = [k for k in men_on.index if min(movers[k], men_on[k] - movers[k]) < 5]
+    nb = json.loads([f.read_text() for f in out["real_files"] if f.name == "07_agriculture_and_hukou_change.ipynb"][0])
+    texts = ["".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", [])]
+    (note,) = [t for t in texts if t.startswith(("Not drawn, resting", "Every curve"))]
+    from hukoumob.figures.table6 import HUKOU_SHORT
+    from hukoumob.inputs.labels import LEVEL_LABELS
+
+    assert small, "the fake file has a small education x hukou-change cell (the test can fail)"
+    for lv, hc in small:
+        assert f"{LEVEL_LABELS[lv]}, {HUKOU_SHORT[int(hc)]}" in note, (lv, hc, note)
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "suppressed (too few men)" in html
+    plain = "".join(texts) + html
+    import re
+
+    assert not re.search(r"\bnan\b", re.sub(r"<[^>]+>", " ", plain)), "a nan reached chapter 07"
