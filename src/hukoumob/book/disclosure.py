@@ -157,23 +157,30 @@ def _support_outflow(frame: pd.DataFrame, men: pd.DataFrame, table: str, thresho
 
 
 def _support_table5(frame: pd.DataFrame, men: pd.DataFrame) -> list[int]:
+    """Men a Table 5 row rests on: a hukou-change term, the fewer of changers and stayers; a class score,
+    the men with that class as origin or destination; immobility, the men in their father's class;
+    otherwise the model's men. Counted once per model (value counts, not a comparison per row)."""
     from hukoumob.tables.table5 import from_records
 
+    memo: dict[str, dict] = {}
     out = []
-    cache: dict[str, pd.DataFrame] = {}
     for model, panel, term in frame[["model", "panel", "term"]].itertuples(index=False):
-        if model not in cache:
-            cache[model] = men[from_records.sample_mask(men, model).to_numpy()]
-        m = cache[model]
-        n = len(m)
+        if model not in memo:
+            m = men.loc[from_records.sample_mask(men, model).to_numpy(), ["father_class", "son_class", "hukou_change"]]
+            father, son = m["father_class"].to_numpy(), m["son_class"].to_numpy()
+            same = father == son
+            memo[model] = {"n": len(m), "changers": int((m["hukou_change"].to_numpy() == 1).sum()),
+                           "father": pd.Series(father).value_counts(), "son": pd.Series(son).value_counts(),
+                           "same": pd.Series(father[same]).value_counts(), "stayers": int(same.sum())}
+        c = memo[model]
         if "hukou_change" in term:
-            out.append(_fewer(int((m["hukou_change"] == 1).sum()), n))
+            out.append(_fewer(c["changers"], c["n"]))
         elif panel == "A_scaling":
-            out.append(int(((m["father_class"] == term) | (m["son_class"] == term)).sum()))
+            out.append(int(c["father"].get(term, 0) + c["son"].get(term, 0) - c["same"].get(term, 0)))
         elif panel == "B_immobility":
-            out.append(int((m["father_class"] == m["son_class"]).sum()))
+            out.append(c["stayers"])
         else:
-            out.append(n)
+            out.append(c["n"])
     return out
 
 
