@@ -32,7 +32,7 @@ footnote letters of :func:`sig_letter`), :func:`predicted_hazard` and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -329,7 +329,8 @@ def fit_models(pyobj: PersonYears, models=tuple(MODEL_TERMS), lonely_psu: str = 
 
     Returns a :class:`Table6Fits`: model -> :class:`hukoumob.survey.SurveyResult`
     (p-values from a t distribution with the design df, Stata ``svy: logit``)
-    for every model with finite estimates; the others are in its
+    for every model with finite estimates (without the statsmodels model: estimates, covariance and
+    design df are what Table 6 and its figures use); the others are in its
     ``separated`` report, from the :func:`separation` table of empty cells
     or, for a separation that table does not show, from the covariates the
     survey module's :class:`~hukoumob.survey.SeparationError` names.
@@ -345,7 +346,9 @@ def fit_models(pyobj: PersonYears, models=tuple(MODEL_TERMS), lonely_psu: str = 
             separated.append(sep.assign(model=m, reason=reason))
             continue
         try:
-            fits[m] = svy_logit(frame, "event", MODEL_TERMS[m], design, domain=domain)
+            # estimates, covariance and df only: the statsmodels model (its design matrix, fitted values
+            # and residuals over every person-year) is dropped, ~110 MB per model on a 300,000-row file
+            fits[m] = replace(svy_logit(frame, "event", MODEL_TERMS[m], design, domain=domain), model=None, index=None)
         except SeparationError as err:  # separation not caught above
             separated.append(pd.DataFrame({"model": m, "term": err.terms, "person_years": n_py, "events": n_ev,
                                            "reason": "separation found by the logit (no finite estimate)"}))
