@@ -24,6 +24,11 @@ the pixels of a figure** (PNG or SVG: the coordinates in an SVG are drawing
 positions, not data). For figures it checks the code instead
 (:func:`figure_cells`): a notebook cell with an image output whose code
 plots the records frame directly (``men[...]``, ``rec.men``, ``data=men``).
+
+A second scanner, :class:`ValueScanner`, finds given numbers (model terms
+that rest on too few men, computed by a test at full precision) printed
+anywhere with 2-4 decimals: a suppressed term is not a man, so the first
+scanner would not see it.
 """
 
 from __future__ import annotations
@@ -435,36 +440,66 @@ class ValueScanner:
     full precision, from the fitted models (``values``: label -> number), and
     this scanner finds any of them printed with 2 to 4 decimals (only forms
     with at least :data:`MIN_SIGNIFICANT` significant digits, so that a
-    "0.02" is not taken for a term) in HTML, notebooks, CSV and zip members.
+    "0.02" is not taken for a term) in a piece of an output (a table row, a
+    line) that also names what it is about (``words``: any of them, e.g.
+    "hukou"; without ``words`` anywhere): a chapter prints hundreds of
+    numbers, and one of them may equal a hidden term by chance. Reads HTML,
+    executed notebooks (their outputs), CSV and zip members.
     """
 
     MIN_SIGNIFICANT = 3
 
-    def __init__(self, values: dict[str, float], decimals=(2, 3, 4)):
+    def __init__(self, values: dict[str, float], decimals=(2, 3, 4), allowed=(), words: tuple[str, ...] = ()):
+        """``allowed``: numbers the page may show (terms that rest on enough men); a forbidden number that
+        prints the same as one of them cannot be told apart from it and is not looked for."""
+        shown = {f"{a:.{d}f}" for a in allowed if np.isfinite(a) for d in decimals}
+        self.words = tuple(w.lower() for w in words)
         self.forms: dict[str, str] = {}
         for label, v in values.items():
             if not np.isfinite(v):
                 continue
             for d in decimals:
                 text = f"{v:.{d}f}"
-                if len(text.lstrip("-").replace(".", "").lstrip("0")) >= self.MIN_SIGNIFICANT:
+                if len(text.lstrip("-").replace(".", "").lstrip("0")) >= self.MIN_SIGNIFICANT and text not in shown:
                     self.forms.setdefault(text, label)
 
     _NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+(?![\w.])")
 
-    def scan_text(self, text: str, where: str) -> list[tuple[str, str, str]]:
-        """(where, label, printed form) for each forbidden number in ``text``."""
+    def _pieces(self, text: str) -> list[str]:
         text = html_lib.unescape(text).replace("\u2212", "-")
-        return [(where, self.forms[t], t) for t in set(self._NUMBER.findall(text)) if t in self.forms]
+        rows = re.findall(r"<tr\b.*?</tr>", text, re.S | re.I)
+        rest = re.sub(r"<tr\b.*?</tr>", "\n", text, flags=re.S | re.I)
+        return [_TAG.sub(" ", p) for p in rows + rest.splitlines()]
 
-    def scan_files(self, files: list[Path]) -> list[tuple[str, str, str]]:
+    def scan_text(self, text: str, where: str) -> list[tuple[str, str, str]]:
+        """(where, label, printed form) for each forbidden number in a piece of ``text``."""
+        found = set()
+        for piece in self._pieces(text):
+            hits = [t for t in self._NUMBER.findall(piece) if t in self.forms]
+            low = piece.lower().replace("_", " ")
+            if hits and (not self.words or any(w in low for w in self.words)):
+                found |= {(where, self.forms[t], t) for t in hits}
+        return sorted(found)
+
+    def scan_notebook(self, raw: str, where: str) -> list[tuple[str, str, str]]:
         found = []
-        for f in files:
-            data = f.read_bytes()
+        for k, cell in enumerate(json.loads(raw).get("cells", [])):
+            for out in cell.get("outputs", []):
+                data = out.get("data", {})
+                texts = ["".join(v) for key, v in data.items() if key.startswith(("text/", "application/papermill"))]
+                found += [hit for t in texts + ["".join(out.get("text", ""))] for hit in self.scan_text(t, f"{where} cell {k}")]
+        return found
+
+    def scan_files(self, files: dict[Path, bytes]) -> list[tuple[str, str, str]]:
+        """Scan ``{path: bytes}`` (notebooks by their outputs, zips by member, other text as it is)."""
+        found = []
+        for f, data in files.items():
             if f.suffix == ".zip":
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:
                     for member in archive.namelist():
-                        found += self.scan_text(archive.read(member).decode("utf-8", "replace"), f"{f}!{member}")
-            elif f.suffix not in (".png", ".svg", ".woff", ".woff2", ".ttf", ".pickle", ".doctree", ".jpg", ".ico"):
-                found += self.scan_text(data.decode("utf-8", "replace"), str(f))
+                        found += self.scan_text(archive.read(member).decode("utf-8", "replace"), f"{f.name}!{member}")
+            elif f.suffix == ".ipynb":
+                found += self.scan_notebook(data.decode("utf-8", "replace"), f.name)
+            elif f.suffix in (".csv", ".json", ".html", ".txt", ".md"):
+                found += self.scan_text(data.decode("utf-8", "replace"), f.name)
         return found

@@ -29,6 +29,18 @@ Rules:
    the real file (:func:`may_draw_records`); curves are drawn only at steps
    that rest on ``min_cell`` men or more (:func:`protect_curve`).
 
+Displays that chapters build straight from fitted models, not from results
+rows, pass through the same rules: :func:`guard_table5_se` (Table 5's SEs
+and design effects), :func:`guard_worked` (the worked numbers of Models 3b
+and 3c, resting on the fewest men of their parameters,
+:data:`WORKED_PARAMETERS`), :func:`guard_hazard` (predicted-hazard curves:
+a curve's education x hukou-change group must have ``min_cell`` men with
+and without a move, each point ``min_cell`` men at risk),
+:func:`guard_facts` (shares of the records) and :func:`guard_estimates`
+(any other display, given what each row rests on); :func:`number_text`
+writes a suppressed number into the prose. A text number computed from
+table cells is suppressed when any of its cells is (:func:`_text_suppressed`).
+
 The rules are hand-written: the statistical-disclosure packages (sdcMicro,
 tau-Argus) are R/Java tools for whole microdata releases, not for the few
 result tables here.

@@ -20,7 +20,7 @@ which is what the published betas match (:func:`hukoumob.tables.table1_2.publish
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -93,7 +93,9 @@ def fit_table2(
         terms = list(MODEL1_TERMS if model == "model1" else MODEL2_TERMS)
         domain = None if sample == "total" else masks[sample]
         res = svy_ols(data, OUTCOME, terms, design, domain=domain, df_method=df_method)
-        fits[model, sample] = res
+        # estimates, covariance, df and extras only: the statsmodels model (design matrix, residuals
+        # over every man) is not kept, which on a 300,000-man file is tens of MB per column of Table 2
+        fits[model, sample] = res = replace(res, model=None, index=None)
         if beta_sds == "sample":
             beta[model, sample] = res.extra["beta"].drop("constant")
         else:
