@@ -744,8 +744,10 @@ def main(argv: list[str] | None = None) -> int:
         with Run(source.kind, digest) as run:
             executed, hashes = run_chapters(todo, force=args.force, run=run, data=digest)
             html = not args.no_html and (executed or not html_is_current())
+            # every run zips its own results, with or without the HTML: a zip of an earlier run (another
+            # file, another source) never stays beside this run's results
+            archive_results(run.results, run.book / "results.zip")
             if html:
-                archive_results(run.results, run.book / "results.zip")
                 project_archive()
             swap = run.swap_in(hashes)
             try:
