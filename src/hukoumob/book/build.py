@@ -49,6 +49,7 @@ import ast
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -694,6 +695,10 @@ def parse_params(pairs: list[str], todo: list[Chapter] | None = None) -> dict[st
 
 
 def _on_signal(signum, frame):  # noqa: ARG001 - signal handler signature
+    # a stopped build ends the kernel under nbclient's running cell; asyncio would then log the dead
+    # task's DeadKernelError ("Task exception was never retrieved") when it is collected: the stop is
+    # reported in one line instead
+    logging.getLogger("asyncio").disabled = True
     raise Stopped(signal.Signals(signum).name)
 
 
