@@ -464,6 +464,7 @@ class ValueScanner:
                     self.forms.setdefault(text, label)
 
     _NUMBER = re.compile(r"(?<![\w.])-?\d+\.\d+(?![\w.])")
+    _CHAPTER = re.compile(r"\b\d\d_[a-z0-9_]+")  # a chapter's file stem, e.g. 07_agriculture_and_hukou_change
 
     def _pieces(self, text: str) -> list[str]:
         text = html_lib.unescape(text).replace("\u2212", "-")
@@ -476,7 +477,7 @@ class ValueScanner:
         found = set()
         for piece in self._pieces(text):
             hits = [t for t in self._NUMBER.findall(piece) if t in self.forms]
-            low = piece.lower().replace("_", " ")
+            low = self._CHAPTER.sub(" ", piece.lower()).replace("_", " ")  # a chapter's name is no topic
             if hits and (not self.words or any(w in low for w in self.words)):
                 found |= {(where, self.forms[t], t) for t in hits}
         return sorted(found)

@@ -419,12 +419,16 @@ class Run:
         self.stamp = {"source": source, "data": hashlib.sha256(data.encode()).hexdigest() if data else ""}
         self.fresh = False  # True: earlier results are of another source or file, every chapter runs
 
+    def starts_fresh(self) -> bool:
+        """Whether the results in place are of another source or file than this run's (or none)."""
+        old = self.final / RUN_STAMP
+        return not (old.exists() and json.loads(old.read_text()) == self.stamp)
+
     def __enter__(self) -> "Run":
         shutil.rmtree(self.staging, ignore_errors=True)
         self.book.mkdir(parents=True)
         old = self.final / RUN_STAMP
-        same = old.exists() and json.loads(old.read_text()) == self.stamp
-        if same:
+        if not self.starts_fresh():
             shutil.copytree(self.final, self.results)
         else:
             self.results.mkdir(parents=True)
@@ -714,6 +718,21 @@ def _validate_real_file(path: Path) -> str:
     return digest
 
 
+def widen_to_whole_book(todo: list[Chapter], run: Run) -> list[Chapter]:
+    """The chapters a run executes: ``todo``, or every chapter when the results in place are stamped
+    with another data source or file than this run's and ``book/`` holds chapters executed on it
+    (else ``make chapter`` on a new file would leave them beside it, and the HTML would show two
+    sources, issue 16). The added chapters run with their default parameters."""
+    named = {c.name for c in todo}
+    left = [c for c in chapters() if c.name not in named]
+    stamp = run.final / RUN_STAMP
+    if not stamp.exists() or not run.starts_fresh() or not any(c.executed.exists() for c in left):
+        return todo  # same data, or nothing known to be of other data
+    print(f"[build] the chapters in book/ were run on another data source or file: all {len(named) + len(left)} "
+          f"chapters run, so the book shows this run's data only", flush=True)
+    return run_order([*todo, *left])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m hukoumob.book.build", description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="replica", help="'replica' (default) or the path of the real survey file")
@@ -730,8 +749,6 @@ def main(argv: list[str] | None = None) -> int:
     todo = chapters(args.only)
     per_chapter = parse_params(args.param, todo)
     data = "replica" if source.kind == "replica" else str(source.path)
-    for chapter in todo:
-        chapter.params = {"data_source": data, **per_chapter[chapter.name]}
     os.environ.setdefault("PYTHONHASHSEED", "0")
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _on_signal)
@@ -746,7 +763,11 @@ def main(argv: list[str] | None = None) -> int:
             except RecordsError as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 2
-        with Run(source.kind, digest) as run:
+        run = Run(source.kind, digest)
+        todo = widen_to_whole_book(todo, run)
+        for chapter in todo:
+            chapter.params = {"data_source": data, **per_chapter.get(chapter.name, {})}
+        with run:
             executed, hashes = run_chapters(todo, force=args.force, run=run, data=digest)
             html = not args.no_html and (executed or not html_is_current())
             # every run zips its own results, with or without the HTML: a zip of an earlier run (another
