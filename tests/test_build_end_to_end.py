@@ -16,6 +16,21 @@ from _repo_copy import digest as _digest
 pytestmark = pytest.mark.slow
 
 
+def _browser_check(what: str, package: str) -> tuple[Path, str]:
+    """``tests/a11y`` and the system Chromium for a check run by Node.js, or a skip naming what to install."""
+    import shutil
+
+    from hukoumob.inputs import paths
+
+    a11y = paths.ROOT / "tests" / "a11y"
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium or not shutil.which("node"):
+        pytest.skip(f"{what} needs Chromium and Node.js: apt-get install chromium nodejs")
+    if not (a11y / "node_modules" / package).is_dir():
+        pytest.skip(f"{what} needs its npm packages: npm ci --prefix tests/a11y")
+    return a11y, chromium
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     repo = _copy_repo(tmp_path_factory.mktemp("book"))
@@ -162,17 +177,9 @@ def test_no_serious_or_critical_accessibility_violations(built):
     both); skipped with one line saying what to install where either is missing.
     """
     import json
-    import shutil
     import subprocess
 
-    from hukoumob.inputs import paths
-
-    a11y = paths.ROOT / "tests" / "a11y"
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium or not shutil.which("node"):
-        pytest.skip("accessibility check needs Chromium and Node.js: apt-get install chromium nodejs")
-    if not (a11y / "node_modules" / "axe-core").is_dir():
-        pytest.skip("accessibility check needs its npm packages: npm ci --prefix tests/a11y")
+    a11y, chromium = _browser_check("accessibility check", "axe-core")
     repo, *_ = built
     html = repo / "_build" / "html"
     pages = [p for p in sorted(html.rglob("*.html"))
@@ -192,17 +199,9 @@ def test_figure_type_is_at_least_the_body_text_at_1280_and_390_px(built):
     every page, at the size the figure is shown, is at least the body text's size, and the figure is
     within the screen or inside a box that scrolls sideways (``tests/a11y/figure_type.mjs``)."""
     import json
-    import shutil
     import subprocess
 
-    from hukoumob.inputs import paths
-
-    a11y = paths.ROOT / "tests" / "a11y"
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium or not shutil.which("node"):
-        pytest.skip("figure type check needs Chromium and Node.js: apt-get install chromium nodejs")
-    if not (a11y / "node_modules" / "puppeteer-core").is_dir():
-        pytest.skip("figure type check needs its npm packages: npm ci --prefix tests/a11y")
+    a11y, chromium = _browser_check("figure type check", "puppeteer-core")
     repo, *_ = built
     html = repo / "_build" / "html"
     pages = [p for p in sorted((html / "book").glob("*.html"))]

@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import puppeteer from "puppeteer-core";
+import { launch } from "./browser.mjs";
 
 /** Sizes (points, user units) of every text artist of a matplotlib SVG, and the viewBox width. */
 export function svgTextSizes(svg) {
@@ -25,12 +25,7 @@ export function svgTextSizes(svg) {
 }
 
 const [chromium, width, ...pages] = process.argv.slice(2);
-const browser = await puppeteer.launch({
-  executablePath: chromium,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-quic"],
-});
+const browser = await launch(chromium);
 const report = {};
 try {
   for (const file of pages) {
