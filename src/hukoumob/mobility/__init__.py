@@ -1,17 +1,25 @@
-"""The Table 5 engine: multinomial conditional logit with log-multiplicative
-association (quasi-RC II / stereotype ordered regression; Wu and Treiman 2007,
-equations 1-4 and Table 5).
+"""Mobility models: the standard family of log-linear and log-multiplicative
+models for mobility tables (:func:`fit_model`) and the Table 5 engine, a
+multinomial conditional logit with log-multiplicative association (quasi-RC
+II / stereotype ordered regression; Wu and Treiman 2007, equations 1-4 and
+Table 5; :func:`fit_table`, :func:`fit_records`).
 
-Modules: ``spec`` (data and parameter layout), ``likelihood`` (log-likelihood,
-analytic score and Hessian), ``fit`` (starts, Newton iterations, normalisation,
-constrained covariance), ``results`` (results object, Table 5 rows),
-``simulate`` (data from the model), ``reference`` (Erikson-Goldthorpe-
-Portocarero tables collapsed to six classes), ``gnm_oracle`` (R's gnm as an
-independent check, for tests and the benchmark), ``errors``.
+Modules: ``family`` (the family of models, one entry point), ``tables``
+(input tables and their category order), ``terms`` (the models' linear and
+multiplicative terms with analytic derivatives), ``search`` and ``trust``
+(the trust-region Newton search over starts), ``geometry`` (score bases),
+``spec`` (the Table 5 engine's data and parameter layout), ``likelihood``
+(its log-likelihood, analytic score and Hessian), ``fit`` (its starts,
+Newton iterations, normalisation, constrained covariance), ``results``
+(results object, Table 5 rows), ``simulate`` (data from the model),
+``gnm_oracle`` (R's gnm as an independent check, for tests and the
+benchmark), ``errors``. What it fits, how it is checked and how to cite it:
+``README.md`` in this folder.
 
 Typical use::
 
-    from hukoumob.mobility import fit_table, fit_records
+    from hukoumob.mobility import fit_model, fit_table, fit_records
+    res = fit_model(table, association="rc_homog", diagonal="uniform")  # one model of the family
     res = fit_table(weighted_table)                  # Models 1, 2, 3a
     res = fit_records(men.father_class, men.son_class,
                       x=men[["educ", "hukou_change", "educ_x_hukou_change"]],
@@ -58,6 +66,22 @@ def fit_table(
     (``n_starts``, ``seed``, ``max_iter``, ``tol``, ``start_tol``,
     ``raise_on_failure``). Raises :class:`MobilityInputError` on bad input and
     :class:`MobilityConvergenceError` if no start converges.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hukoumob.mobility import fit_table
+    >>> t = np.array([[40., 15, 8, 3], [14, 45, 20, 9],
+    ...               [7, 18, 50, 21], [2, 8, 22, 48]])
+    >>> res = fit_table(t, categories=["I", "II", "III", "IV"])
+    >>> round(res.mu0, 3), round(res.delta, 3)
+    (2.552, 0.683)
+    >>> res.phi.round(3).tolist()            # sum 0, sum of squares 1
+    [0.693, 0.202, -0.249, -0.646]
+    >>> res.summary()[["parameter", "est", "se"]].tail(2).round(3)
+      parameter    est     se
+    8     delta  0.683  0.146
+    9       mu0  2.552  0.484
     """
     data = MobilityData.from_table(table, categories, ref=ref, sign_ref=sign_ref, n_persons=n_persons)
     return fit_data(data, **fit_options)
@@ -94,6 +118,22 @@ def fit_records(
     without an origin, ``eta_iq = a_q + phi_q x_i'b`` (``x`` required, no
     ``t``; ``delta`` and ``mu0`` fixed at 0): gnm's ``Mult(pain, x1 + x2 +
     x3)`` of its ``backPain`` example.
+
+    Examples
+    --------
+    Records drawn from the model with one covariate on the scale (``b``),
+    then fitted:
+
+    >>> import numpy as np
+    >>> from hukoumob.mobility import fit_records, simulate_records
+    >>> origin = np.repeat([0, 1, 2], 400)
+    >>> educ = np.random.default_rng(2).normal(size=(1200, 1))
+    >>> son = simulate_records(np.random.default_rng(3), origin,
+    ...                        a=[0.0, 0.2, -0.1], phi=[0.7, 0.0, -0.7],
+    ...                        delta=0.5, mu0=2.0, x=educ, b=[0.8])
+    >>> res = fit_records(origin, son, x=educ, x_names=["educ"])
+    >>> res.params[["delta", "mu0", "b:educ"]].round(2).tolist()
+    [0.3, 2.41, 0.78]
     """
     data = MobilityData.from_records(
         origin, destination, x=x, t=t, weights=weights, categories=categories,

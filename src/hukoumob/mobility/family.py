@@ -171,7 +171,7 @@ class FamilyResults:
 
     @property
     def starts(self) -> pd.DataFrame:
-        """One row per start: label, deviance, status, iterations, the maximum it reached."""
+        """One row per start (label, deviance, status, iterations, the maximum it reached)."""
         if "_starts" not in self.__dict__:
             self.__dict__["_starts"] = pd.DataFrame(self.start_rows)
         return self.__dict__["_starts"]
@@ -356,21 +356,60 @@ def fit_model(
         Two-way only: ``"none"`` (default), ``"uniform"``, ``"full"``.
     layer
         Name of the layer column of a long table (a layered model).
-    n_random, seed
-        Seeded random starts on top of the deterministic ones (models with a
-        multiplicative term).
+    n_random
+        At most this many seeded random starts on top of the deterministic
+        ones (models with a multiplicative term).
+    seed
+        Seed of the random starts.
     warn
         Warn when distinct maxima are found, when the MLE does not exist, or
         when the information is singular.
 
     Examples
     --------
-    >>> import numpy as np
+    A square table (index = origin, columns = destination, aligned by
+    label) and the paper's model form; the search finds two maxima here and
+    keeps the better one:
+
+    >>> import numpy as np, pandas as pd
     >>> from hukoumob.mobility import fit_model
-    >>> t = np.array([[30., 10, 5], [10, 40, 10], [5, 10, 30]])
-    >>> res = fit_model(t, association="rc_homog", diagonal="none")
-    >>> res.df_resid
-    2
+    >>> classes = ["I", "II", "III", "IV"]
+    >>> t = pd.DataFrame([[40., 15, 8, 3], [14, 45, 20, 9],
+    ...                   [7, 18, 50, 21], [2, 8, 22, 48]],
+    ...                  index=classes, columns=classes)
+    >>> res = fit_model(t, association="rc_homog", diagonal="uniform",
+    ...                 warn=False)
+    >>> round(res.deviance, 3), res.df_resid, round(res.bic, 2)
+    (0.593, 5, -28.4)
+    >>> round(res.dissimilarity, 2)        # per cent
+    1.64
+    >>> round(res.mu, 3), round(res.delta, 3), res.converged
+    (2.552, 0.683, True)
+    >>> res.scores["origin"].round(3).tolist()
+    [0.693, 0.202, -0.249, -0.646]
+    >>> res.maxima[["deviance", "mu"]].round(3)
+       deviance     mu
+    0     0.593  2.552
+    1    19.126 -1.407
+
+    A layered table in long form: Xie's uniform difference between two
+    cohorts (the second with weaker association):
+
+    >>> young = np.round(np.sqrt(t) * 6)
+    >>> def as_long(x, cohort):
+    ...     x = x.stack().rename("count").rename_axis(["origin", "destination"])
+    ...     return x.reset_index().assign(cohort=cohort)
+    >>> long = pd.concat([as_long(t, "old"), as_long(young, "young")])
+    >>> ud = fit_model(long, "unidiff", layer="cohort")
+    >>> ud.layer_effects.round(2).tolist()
+    [0.0, -0.68]
+
+    A model whose maximum likelihood estimate does not exist is reported as
+    such, never as converged:
+
+    >>> res = fit_model(np.diag([10., 20, 30]), "none", "full", warn=False)
+    >>> res.converged, res.mle_exists
+    (False, False)
     """
     layered = layer is not None
     if layered:
@@ -517,14 +556,41 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
 
 
 def fit_family(table, *, n_random: int = N_RANDOM, seed: int = 20070415, warn: bool = False) -> dict:
-    """The twelve two-way models of one table, ``{(association, diagonal): FamilyResults}``."""
+    """The twelve two-way models of one table, ``{(association, diagonal): FamilyResults}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hukoumob.mobility import fit_family
+    >>> t = np.array([[40., 15, 8, 3], [14, 45, 20, 9],
+    ...               [7, 18, 50, 21], [2, 8, 22, 48]])
+    >>> fits = fit_family(t)
+    >>> len(fits), round(fits[("uniform", "uniform")].deviance, 2)
+    (12, 1.06)
+    """
     return {(a, d): fit_model(table, a, d, n_random=n_random, seed=seed, warn=warn)
             for a in TWO_WAY_ASSOCIATIONS for d in DIAGONALS}
 
 
 def fit_statistics(results: dict) -> pd.DataFrame:
     """One row per fitted model: deviance, df, BIC, AIC, dissimilarity,
-    loglik, the number of distinct maxima and whether it converged."""
+    loglik, the number of distinct maxima and whether it converged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hukoumob.mobility import fit_family, fit_statistics
+    >>> t = np.array([[40., 15, 8, 3], [14, 45, 20, 9],
+    ...               [7, 18, 50, 21], [2, 8, 22, 48]])
+    >>> stats = fit_statistics(fit_family(t)).set_index("model")
+    >>> some = ["none/none", "uniform/uniform", "rc_homog/uniform"]
+    >>> stats.loc[some, ["deviance", "df", "bic"]].round(2)
+                      deviance  df    bic
+    model
+    none/none           173.90   9  121.71
+    uniform/uniform       1.06   7 -39.53
+    rc_homog/uniform      0.59   5 -28.40
+    """
     rows = []
     for key, r in results.items():
         rows.append({"model": key if isinstance(key, str) else "/".join(key), "deviance": r.deviance,

@@ -411,6 +411,16 @@ def fit_data(
     Returns
     -------
     MobilityResults
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hukoumob.mobility import MobilityData, fit_data
+    >>> t = np.array([[40., 15, 8, 3], [14, 45, 20, 9],
+    ...               [7, 18, 50, 21], [2, 8, 22, 48]])
+    >>> res = fit_data(MobilityData.from_table(t), n_starts=2)
+    >>> res.converged, round(res.mu0, 3)
+    (True, 2.552)
     """
     from .results import MobilityResults  # local import: results imports fit
 

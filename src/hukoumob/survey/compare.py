@@ -34,6 +34,20 @@ def compare_results(design: SurveyResult, cluster: SurveyResult, plain: SurveyRe
     se_cluster, se_plain, design_over_plain, cluster_over_plain,
     design_over_cluster``. Raises a ValueError if the three fits do not
     share their estimates (they must be the same model on the same data).
+
+    Examples
+    --------
+    >>> from hukoumob.survey import (SurveyDesign, compare_results,
+    ...                              simulate_survey, svy_regress)
+    >>> sim = simulate_survey()
+    >>> d = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> fits = [svy_regress(sim, "y", ["x1"], d, vce=v)
+    ...         for v in ("design", "cluster", "plain")]
+    >>> tab = compare_results(*fits)
+    >>> tab[["term", "se_design", "se_cluster", "se_plain"]].round(4)
+           term  se_design  se_cluster  se_plain
+    0        x1     0.0726      0.0851    0.0573
+    1  constant     0.1505      0.1807    0.0657
     """
     for other in (cluster, plain):
         if list(other.estimates.index) != list(design.estimates.index) or not (

@@ -155,6 +155,20 @@ def svy_mean(
     -------
     SurveyResult
         ``df`` is the design df, #PSUs - #strata.
+
+    Examples
+    --------
+    >>> from hukoumob.survey import SurveyDesign, simulate_survey, svy_mean
+    >>> sim = simulate_survey()
+    >>> d = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> res = svy_mean(sim, "y", d)
+    >>> res.summary()[["term", "estimate", "se", "df"]].round(4)
+      term  estimate      se    df
+    0    y    1.6456  0.2403  30.0
+    >>> sub = svy_mean(sim, "y", d, domain=sim["dom"] == 1)   # a domain
+    >>> sub.summary()[["estimate", "se"]].round(4)
+       estimate      se
+    0    1.3945  0.2487
     """
     names = [variables] if isinstance(variables, str) else list(variables)
     design = _resolve_design(data, design, domain)
@@ -229,6 +243,18 @@ def svy_proportion(
     on a factor, Stata ``svy: proportion``). Intervals are Wald intervals on
     the design df (not Stata's logit-transformed ones). ``df_method`` as in
     :func:`svy_mean`.
+
+    Examples
+    --------
+    >>> from hukoumob.survey import SurveyDesign, simulate_survey, svy_proportion
+    >>> sim = simulate_survey()
+    >>> d = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> res = svy_proportion(sim, "cat", d)
+    >>> res.summary()[["term", "estimate", "se"]].round(4)
+        term  estimate      se
+    0  cat=a    0.5335  0.0159
+    1  cat=b    0.2501  0.0196
+    2  cat=c    0.2165  0.0154
     """
     design = _resolve_design(data, design, domain)
     if variable not in data.columns:
@@ -537,12 +563,38 @@ def svy_regress(
 
 
 def svy_ols(data: pd.DataFrame, y: str, x: Sequence[str], design: SurveyDesign, **kwargs) -> SurveyResult:
-    """Weighted least squares with design SEs: :func:`svy_regress` with ``family="gaussian"``."""
+    """Weighted least squares with design SEs: :func:`svy_regress` with ``family="gaussian"``.
+
+    Examples
+    --------
+    >>> from hukoumob.survey import SurveyDesign, simulate_survey, svy_ols
+    >>> sim = simulate_survey()
+    >>> d = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> res = svy_ols(sim, "y", ["x1", "x3"], d)
+    >>> res.summary()[["term", "estimate", "se"]].round(4)
+           term  estimate      se
+    0        x1    0.9637  0.0686
+    1        x3    0.1696  0.0216
+    2  constant    0.7950  0.1850
+    """
     return svy_regress(data, y, x, design, family="gaussian", **kwargs)
 
 
 def svy_logit(data: pd.DataFrame, y: str, x: Sequence[str], design: SurveyDesign, **kwargs) -> SurveyResult:
-    """Weighted logistic regression with design SEs: :func:`svy_regress` with ``family="binomial"``."""
+    """Weighted logistic regression with design SEs: :func:`svy_regress` with ``family="binomial"``.
+
+    Examples
+    --------
+    >>> from hukoumob.survey import SurveyDesign, simulate_survey, svy_logit
+    >>> sim = simulate_survey()
+    >>> d = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> res = svy_logit(sim, "yb", ["x1", "x3"], d)
+    >>> res.summary()[["term", "estimate", "se"]].round(4)
+           term  estimate      se
+    0        x1    1.0576  0.1257
+    1        x3   -0.0570  0.0364
+    2  constant   -0.1186  0.2372
+    """
     return svy_regress(data, y, x, design, family="binomial", **kwargs)
 
 

@@ -32,6 +32,17 @@ def separating_terms(y: np.ndarray, x: np.ndarray, names: Sequence[str], *, tol:
 
     ``y`` in [0, 1] and ``x`` (n x k) are the rows of the estimation sample
     (positive weight; weights do not matter for separation).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hukoumob.survey import separating_terms
+    >>> x = np.column_stack([np.ones(6), [1, 2, 3, 4, 5, 6.]])
+    >>> y = np.array([0, 0, 0, 1, 1, 1.])        # x > 3.5 predicts y exactly
+    >>> separating_terms(y, x, ["constant", "x"])
+    ['constant', 'x']
+    >>> separating_terms(np.array([0, 1, 0, 1, 0, 1.]), x, ["constant", "x"])
+    []
     """
     y = np.asarray(y, dtype=float)
     x = np.asarray(x, dtype=float)

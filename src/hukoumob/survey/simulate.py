@@ -51,6 +51,15 @@ def simulate_survey(
         about 5% of rows set to zero) and ``keep_single`` (0 for the rows of
         PSUs 2+ of strata s01 and s02: keeping only rows with 1 leaves two
         single-PSU strata).
+
+    Examples
+    --------
+    >>> from hukoumob.survey import simulate_survey
+    >>> sim = simulate_survey(n_strata=3, psu_per_stratum=2, obs_per_psu=5)
+    >>> sim.shape, sim["stratum"].nunique()
+    ((30, 12), 3)
+    >>> sim.groupby("stratum")["psu"].nunique().tolist()
+    [2, 2, 2]
     """
     rng = np.random.default_rng(seed)
     n_psu = n_strata * psu_per_stratum

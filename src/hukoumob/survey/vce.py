@@ -49,6 +49,19 @@ def cluster_vcov(
     Returns
     -------
     (p, p) ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from hukoumob.survey import (SurveyDesign, cluster_vcov,
+    ...                              simulate_survey, svy_ols)
+    >>> sim = simulate_survey()
+    >>> d = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> fit = svy_ols(sim, "y", ["x1"], d)       # its scores and bread
+    >>> V = cluster_vcov(fit.extra["scores"], fit.extra["bread"], d,
+    ...                  n_params=2, linear=True)
+    >>> np.sqrt(np.diag(V)).round(4)             # x1, constant
+    array([0.0851, 0.1807])
     """
     z = psu_totals(scores, design)[design.active_psus]
     g = z.shape[0]
