@@ -128,3 +128,97 @@ def test_design_codes_equal_sorted_factorize(kind):
     ref_codes, ref_labels = pd.factorize(values, sort=True)
     np.testing.assert_array_equal(codes, ref_codes)
     np.testing.assert_array_equal(labels, ref_labels)
+
+
+# ----------------------------------------------------------------- the fast paths of issue 15's collapse
+def test_categorical_classes_give_the_same_codes_as_labels():
+    """Class labels as a pandas Categorical are read from its codes (no string per record):
+    in the categories' own order, in another order, with unused categories; a missing
+    value or a used category outside the classes is an error naming it."""
+    from hukoumob.mobility.errors import MobilityInputError
+    from hukoumob.mobility.spec import _codes
+
+    cats = ("a", "b", "c")
+    labels = np.array(list("cabbca"), dtype=object)
+    expected = _codes(labels, cats, "origin")
+    for categories in (list("abc"), list("cba"), list("abcz")):
+        got = _codes(pd.Categorical(labels, categories=categories), cats, "origin")
+        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(_codes(pd.Series(pd.Categorical(labels, categories=categories)), cats, "o"), expected)
+    with pytest.raises(MobilityInputError, match="'nan'"):
+        _codes(pd.Categorical(["a", None, "b"], categories=list("abc")), cats, "origin")
+    with pytest.raises(MobilityInputError, match="'z'"):
+        _codes(pd.Categorical(["a", "z"], categories=list("abz")), cats, "origin")
+
+
+def test_integer_and_boolean_covariates_fit_as_floats_do():
+    """Whole-number covariates stay integers until the records are collapsed (no float
+    copy of a large file); the fit is that of the same values as floats, collapsed or not."""
+    rng = np.random.default_rng(3)
+    n = 800
+    v, y = rng.integers(0, 4, n), rng.integers(0, 4, n)
+    educ, hc = rng.integers(0, 12, n), rng.random(n) < 0.3
+    w = rng.choice([0.5, 1.0, 2.0], n)
+    ref = fit_records(v, y, x=np.column_stack([educ, hc]).astype(float), t=hc[:, None].astype(float), weights=w, tol=TOL)
+    as_int = fit_records(v, y, x=np.column_stack([educ, hc]), t=hc[:, None], weights=w, tol=TOL)
+    as_bool = fit_records(v, y, x=pd.DataFrame({"x0": educ, "x1": hc}), t=hc, weights=w, tol=TOL, t_names=["t0"])
+    person = fit_records(v, y, x=np.column_stack([educ, hc]), t=hc[:, None], weights=w, tol=TOL, collapse=False)
+    for fit in (as_int, as_bool, person):
+        np.testing.assert_allclose(fit.beta, ref.beta, rtol=0, atol=1e-10)
+        assert fit.data.x.dtype == float and fit.loglik == pytest.approx(ref.loglik, rel=1e-13)
+
+
+def test_a_covariate_passed_twice_as_a_view_is_coded_once():
+    from hukoumob.mobility.spec import _same_column
+
+    x = np.asfortranarray(np.arange(12.0).reshape(4, 3))
+    t = x[:, 1::-1]  # x's second and first columns, same memory
+    assert _same_column(t[:, 0], x[:, 1]) and not _same_column(t[:, 0], x[:, 0])
+    assert _same_column(x[:, 2].copy(), x[:, 2])
+    head = np.zeros(100)
+    tail = head.copy()
+    tail[-1] = 1.0
+    assert not _same_column(head, tail)  # equal first values, different columns
+
+
+def test_table5_covariate_blocks_hold_the_frame_values(men):
+    """Model 3c's x and t (paper, eq. 4): the narrow integer block equals the frame's
+    values; t is a view of x; a float schooling column gives a float block and the same fit."""
+    mask = mr.sample_mask(men, "model3c").to_numpy()
+    spec = mr.MODEL_SPECS["model3c"]
+    x, t = mr._covariate_blocks(men, mask, spec["x"], spec["t"])
+    d = mr.model_frame(men, "model3c")
+    np.testing.assert_array_equal(x, d[spec["x"]].to_numpy())
+    np.testing.assert_array_equal(t, d[spec["t"]].to_numpy())
+    assert x.dtype.kind == "i" and np.shares_memory(x, t)
+    floats = men.assign(educ=men["educ"].astype(float))
+    xf, tf = mr._covariate_blocks(floats, mask, spec["x"], spec["t"])
+    assert xf.dtype == float
+    np.testing.assert_array_equal(xf, x)
+    a, b = mr.fit_model(men, "model3c"), mr.fit_model(floats, "model3c")
+    np.testing.assert_allclose(a.beta, b.beta, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("order", ["grouped", "shuffled"])
+def test_design_codes_by_runs_equal_the_general_route(order):
+    """A file grouped by PSU is coded one run at a time; the codes, the PSUs' strata and
+    weights, and a domain's active PSUs equal those of the same rows coded one by one."""
+    from hukoumob.survey.design import _factorize_sorted
+
+    rng = np.random.default_rng(11)
+    sizes = rng.integers(1, 30, 60)
+    psu = np.repeat(rng.choice(np.arange(10**6, 10**6 + 500), 60, replace=False), sizes)
+    stratum = psu % 7
+    w = rng.random(psu.size)
+    if order == "shuffled":
+        perm = rng.permutation(psu.size)
+        psu, stratum, w = psu[perm], stratum[perm], w[perm]
+    d = SurveyDesign(strata=stratum, psu=psu, weights=w)
+    ref_codes, ref_pairs = pd.factorize(pd.MultiIndex.from_arrays([stratum, psu]), sort=True)
+    np.testing.assert_array_equal(d.psu_code, ref_codes)
+    np.testing.assert_array_equal(d.psu_stratum, _factorize_sorted(np.array([s for s, _ in ref_pairs]))[0])
+    np.testing.assert_allclose(d.psu_weights, np.bincount(ref_codes, weights=w), rtol=1e-13)
+    domain = rng.random(psu.size) < 0.3
+    sub = d.restrict(domain)
+    np.testing.assert_array_equal(sub.active_psus, np.bincount(ref_codes[domain], minlength=d.n_psu_total) > 0)
+    assert sub.n_obs == int(domain.sum()) and d.n_obs == psu.size

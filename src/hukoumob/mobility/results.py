@@ -304,7 +304,7 @@ class MobilityResults:
             raise ValueError(f"the fit has {self.data.n_records} records but the domain has {int(mask.sum())} rows")
         w = design.weights[mask]
         pw = self.data.person_weights
-        if not np.allclose(w, pw, rtol=1e-9, atol=1e-12):
+        if not np.array_equal(w, pw) and not np.allclose(w, pw, rtol=1e-9, atol=1e-12):
             bad = int((~np.isclose(w, pw, rtol=1e-9, atol=1e-12)).sum())
             raise ValueError(f"the design's weights differ from the fit's for {bad} of the domain's {mask.sum()} rows "
                              "(are the records in the design's order?)")
@@ -369,7 +369,7 @@ class MobilityResults:
             else:
                 # collapsed records: pattern scores per unit weight and each design row's pattern
                 # (PSU totals from pattern totals: the cost grows with patterns, not persons)
-                rows = np.zeros(self.design.n, dtype=np.intp)
+                rows = np.zeros(self.design.n, dtype=np.int32 if self.data.n < 2**31 else np.intp)
                 rows[self.domain] = self.data.record_pattern
                 inv = self.linearize(self.pattern_unit_scores()[:, keep], inv, design, pattern=rows)
         Bk = self.basis[:, keep]

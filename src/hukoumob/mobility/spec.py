@@ -344,17 +344,22 @@ class MobilityData:
             if w.shape[0] != n:
                 raise MobilityInputError(f"weights has {w.shape[0]} entries for {n} records")
             _check_counts(w, "weights")
-        tab = np.bincount(v * J + y, weights=w, minlength=J * J).reshape(J, J)
+        pattern = person_w = None
+        if collapse:
+            cell = v.astype(np.int64)  # origin x destination cell; the pattern code grows from it
+            cell *= J
+            cell += y
+            first, pattern = _patterns(cell, list(X.T) + list(Tm.T))
+            wsum = np.bincount(pattern, weights=w, minlength=first.size)
+            v, y, X, Tm, person_w, w = v[first], y[first], X[first], Tm[first], w.copy(), wsum
+        v, y = v.astype(np.intp, copy=False), y.astype(np.intp, copy=False)
+        X, Tm = X.astype(float, copy=False), Tm.astype(float, copy=False)
+        tab = np.bincount(v * J + y, weights=w, minlength=J * J).reshape(J, J)  # of patterns when collapsed
         _check_margins(tab[:1] if stereotype else tab, cats, "no (positively weighted) records with origin {bad}",
                        "no (positively weighted) records with destination {bad}: their intercepts would be -inf")
         layout = ParamLayout(
             cats, tn, xn, _index(ref, cats, "ref"), _index(sign_ref, cats, "sign_ref"), origin_terms=not stereotype
         )
-        pattern = person_w = None
-        if collapse:
-            first, pattern = _patterns(v * J + y, list(X.T) + list(Tm.T))
-            wsum = np.bincount(pattern, weights=w, minlength=first.size)
-            v, y, X, Tm, person_w, w = v[first], y[first], X[first], Tm[first], w.copy(), wsum
         C = np.eye(J)[y] * w[:, None]
         return cls(
             counts=C,
@@ -413,25 +418,31 @@ class _Constants:
 
 
 # ---------------------------------------------------------------------- helpers
-def _patterns(base: np.ndarray, key) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of ``(base, key)`` (``base`` nonnegative integer codes,
-    ``key`` a list of float columns), by hashing (``pandas.factorize``, column
-    by column; repeated columns are hashed once; -0.0 and 0.0 are one value):
+def _patterns(code: np.ndarray, key) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``(code, key)``: ``code`` nonnegative ``int64`` codes
+    (overwritten: the combined code is built in it), ``key`` a list of float
+    columns (repeated columns count once; -0.0 and 0.0 are one value). Returns
     the index of each pattern's first row and each row's pattern (patterns
-    numbered in order of first appearance)."""
-    code = base.astype(np.int64)
+    numbered in order of first appearance).
+
+    Integer columns of a modest range (years of schooling, 0/1 indicators) are
+    coded as value minus minimum, other columns by ``pandas.factorize``; the
+    combined code needs no hashing while its range stays modest. Work is done
+    in place (one scratch column), because fresh full-length arrays, not
+    arithmetic, dominate the cost on large files."""
     card = int(code.max(initial=0)) + 1
+    scratch = np.empty(code.shape[0], dtype=np.int64)
     seen: list[np.ndarray] = []
     for col in key:
-        col = col + 0.0  # -0.0 becomes 0.0
-        if any(np.array_equal(col, c) for c in seen):
+        if any(_same_column(col, c) for c in seen):
             continue  # the same covariate twice (e.g. in x and in t)
         seen.append(col)
-        c, k = _column_codes(col)
+        k = _column_codes(col, scratch)
         if card * k >= 2**62:  # keep the combined code in int64
-            code = pd.factorize(code)[0].astype(np.int64)
+            code[:] = pd.factorize(code)[0]
             card = int(code.max(initial=0)) + 1
-        code = code * k + c
+        code *= k
+        code += scratch
         card *= k
     n = code.shape[0]
     if card <= max(4 * n, 1 << 16):
@@ -448,18 +459,35 @@ def _patterns(base: np.ndarray, key) -> tuple[np.ndarray, np.ndarray]:
     return first, code
 
 
-def _column_codes(col: np.ndarray) -> tuple[np.ndarray, int]:
-    """Integer codes ``0..k-1`` of one covariate column and ``k``: the value minus
-    the minimum where the column holds integers of a modest range (years of
-    schooling, 0/1 indicators: no hashing), else ``pandas.factorize``."""
+def _same_column(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two columns hold the same values: the same memory, or equal values
+    (compared in full only when their first values agree)."""
+    if a.__array_interface__["data"] == b.__array_interface__["data"] and a.strides == b.strides:
+        return True
+    head = min(a.shape[0], 64)
+    return bool(np.array_equal(a[:head], b[:head])) and bool(np.array_equal(a, b))
+
+
+def _column_codes(col: np.ndarray, out: np.ndarray) -> int:
+    """Integer codes ``0..k-1`` of one covariate column, written into ``out``
+    (``int64``, the column's length), and ``k``: the value minus the minimum
+    where the column holds integers of a modest range (no hashing), else the
+    codes of ``pandas.factorize`` (-0.0 and 0.0 one value)."""
+    if col.dtype.kind in "iu":
+        lo, hi = (int(col.min()), int(col.max())) if col.size else (0, 0)
+        if hi - lo < 2**20:
+            np.subtract(col, np.int64(lo), out=out)
+            return hi - lo + 1
+        col = col.astype(float)
     lo, hi = (float(col.min()), float(col.max())) if col.size else (0.0, 0.0)
     if hi - lo < 2**20:
-        d = col - lo
-        c = d.astype(np.int64)
-        if (c == d).all():
-            return c, int(hi - lo) + 1
-    c, uniques = pd.factorize(col)
-    return c.astype(np.int64), max(len(uniques), 1)
+        np.copyto(out, col, casting="unsafe")  # truncates: exact for whole numbers
+        if np.equal(out, col).all():
+            out -= int(lo)
+            return int(hi - lo) + 1
+    c, uniques = pd.factorize(col + 0.0)
+    out[:] = c
+    return max(len(uniques), 1)
 
 
 def _categories(categories, J: int) -> tuple[str, ...]:
@@ -515,14 +543,32 @@ def _check_margins(tab: np.ndarray, cats: Sequence[str], origin_msg: str, destin
             raise MobilityInputError(msg.format(bad=[cats[i] for i in empty]))
 
 
+def _all_finite(arr: np.ndarray) -> bool:
+    """Whether every value is finite: a finite sum settles it in one pass (any nan
+    or inf makes the sum non-finite); only a non-finite sum (possibly an
+    overflow of huge finite values) is checked value by value."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(arr.sum()):
+            return True
+    return bool(np.isfinite(arr).all())
+
+
 def _check_counts(arr: np.ndarray, what: str) -> None:
-    if not np.all(np.isfinite(arr)):
+    if not _all_finite(arr):
         raise MobilityInputError(f"{what} contains non-finite values (nan or inf)")
-    if np.any(arr < 0):
+    if arr.size and arr.min() < 0:
         raise MobilityInputError(f"{what} contains negative values")
 
 
 def _codes(values, cats: tuple[str, ...], what: str) -> np.ndarray:
+    """Integer codes ``0..J-1`` of origins or destinations given as labels of
+    ``cats`` (strings, or a pandas Categorical / categorical Series, read from
+    its codes without touching a string per record) or as integer codes.
+    Categorical input gives its narrow codes (``int8`` for a few classes)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.array
+    if isinstance(values, pd.Categorical):
+        return _categorical_codes(values, cats, what)
     vals = np.asarray(values)
     if vals.ndim != 1:
         vals = vals.reshape(-1)
@@ -551,6 +597,36 @@ def _codes(values, cats: tuple[str, ...], what: str) -> np.ndarray:
     return codes
 
 
+def _categorical_codes(values: pd.Categorical, cats: tuple[str, ...], what: str) -> np.ndarray:
+    """Codes of a Categorical in ``cats``: its own codes where its categories are
+    ``cats`` in order, else its categories looked up once; a missing value or
+    a used category outside ``cats`` is an error naming it."""
+    codes = values.codes
+    if codes.size and codes.min() < 0:
+        raise MobilityInputError(f"{what} has label 'nan' that is not one of {cats}")
+    labels = [str(c) for c in values.categories]
+    if tuple(labels) == cats:
+        return codes
+    known = pd.Index(cats).get_indexer(labels)
+    used = np.bincount(codes, minlength=len(labels)) > 0
+    unknown = np.flatnonzero(used & (known < 0))
+    if unknown.size:
+        raise MobilityInputError(f"{what} has label {labels[unknown[0]]!r} that is not one of {cats}")
+    return known[codes]
+
+
+def _numeric(values) -> np.ndarray:
+    """Covariate values as an array: whole numbers (integer or boolean arrays) kept
+    as integers, so that a large file is coded into patterns without a float copy
+    (:func:`_patterns`; records convert to float after collapsing), else floats."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "b":
+        return arr.view(np.int8)
+    if arr.dtype.kind in "iu":
+        return arr
+    return np.asarray(arr, dtype=float)
+
+
 def _covariates(values, n: int, names, what: str) -> tuple[np.ndarray, tuple[str, ...]]:
     if values is None:
         if names:
@@ -561,13 +637,13 @@ def _covariates(values, n: int, names, what: str) -> tuple[np.ndarray, tuple[str
     if isinstance(values, pd.DataFrame):
         if names is None:
             names = [str(c) for c in values.columns]
-        values = values.to_numpy(dtype=float)
-    arr = np.asarray(values, dtype=float)
+        values = values.to_numpy()
+    arr = _numeric(values)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2 or arr.shape[0] != n:
         raise MobilityInputError(f"{what} has shape {arr.shape}; expected ({n}, k)")
-    if not np.all(np.isfinite(arr)):
+    if arr.dtype.kind == "f" and not _all_finite(arr):
         raise MobilityInputError(f"{what} contains non-finite values (nan or inf)")
     k = arr.shape[1]
     if names is None:

@@ -71,7 +71,10 @@ def _as_1d(values: Any, name: str) -> np.ndarray:
 
 
 def _count_missing(arr: np.ndarray) -> int:
-    """Number of missing entries (NaN, None, NaT) in a 1-D array of any dtype."""
+    """Number of missing entries (NaN, None, NaT) in a 1-D array of any dtype
+    (none in integer and boolean arrays, which are not scanned)."""
+    if arr.dtype.kind in "iub":
+        return 0
     return int(pd.isna(arr).sum())
 
 
@@ -83,6 +86,9 @@ def _check_weights(values: np.ndarray, n: int) -> np.ndarray:
         raise ValueError(f"weights must be numeric: {exc}") from None
     if w.shape != (n,):
         raise ValueError(f"weights has {w.size} values but the design has {n} rows")
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(w.sum()) and w.min() >= 0 and w.max() > 0:
+            return w  # the usual case in three passes; the checks below name what is wrong
     k = int(np.isnan(w).sum())
     if k:
         raise ValueError(f"weights: {k} missing value(s) of {n}")
@@ -97,26 +103,44 @@ def _check_weights(values: np.ndarray, n: int) -> np.ndarray:
     return w
 
 
+def _run_starts(*columns: np.ndarray) -> np.ndarray:
+    """Rows where any of ``columns`` (of equal length) differs from the row before: the
+    starts of runs of equal rows (row 0 always starts one)."""
+    n = columns[0].shape[0]
+    new = np.zeros(n, dtype=bool)
+    if n:
+        new[0] = True
+    for col in columns:
+        new[1:] |= col[1:] != col[:-1]
+    return np.flatnonzero(new)
+
+
+def _from_runs(run_codes: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
+    """Row codes from one code per run (runs start at ``starts``, ``n`` rows), as
+    ``int32`` when they fit (half the memory of a full-length ``int64`` column)."""
+    if run_codes.size and run_codes.max() < 2**31:
+        run_codes = run_codes.astype(np.int32)
+    return np.repeat(run_codes, np.diff(starts, append=n))
+
+
 def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pandas.factorize(values, sort=True)``, without hashing for integers of
-    a modest range (ranks of the values present), and hashing one value per run
-    of equal integers where rows come in runs (a file grouped by stratum and
-    PSU, as survey files are)."""
+    """``pandas.factorize(values, sort=True)``, hashing one value per run of
+    equal values where rows come in runs (a file grouped by stratum and PSU,
+    as survey files are), and without hashing for integers of a modest range
+    (ranks of the values present)."""
+    if values.size and values.dtype.kind in "iuf":
+        starts = _run_starts(values)
+        if starts.size <= values.size // 4:
+            codes, labels = _factorize_sorted(values[starts])
+            return _from_runs(codes, starts, values.size), labels
     if values.dtype.kind in "iu" and values.size:
         lo, hi = int(values.min()), int(values.max())
         if hi - lo < max(4 * values.size, 1 << 16):
             # integers of a modest range: rank the values present, no hashing
-            present = np.bincount(values - lo, minlength=hi - lo + 1) > 0
+            shifted = values - lo
+            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
             rank = np.cumsum(present) - 1
-            return rank[values - lo], np.flatnonzero(present).astype(values.dtype) + lo
-        # runs of equal values (a file grouped by PSU): hash one value per run only
-        new = np.empty(values.size, dtype=bool)
-        new[0] = True
-        np.not_equal(values[1:], values[:-1], out=new[1:])
-        starts = np.flatnonzero(new)
-        if starts.size < values.size // 2:
-            codes, labels = pd.factorize(values[starts], sort=True)
-            return codes[np.cumsum(new) - 1], labels
+            return rank[shifted], np.flatnonzero(present).astype(values.dtype) + lo
     return pd.factorize(values, sort=True)
 
 
@@ -130,6 +154,25 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.int64]:
             return values.astype(np.int64) - lo, np.int64(hi - lo + 1)
     codes, labels = pd.factorize(values, sort=True)
     return codes.astype(np.int64), np.int64(max(len(labels), 1))
+
+
+def _psu_codes(stratum_code: np.ndarray, psu: np.ndarray):
+    """Codes of the (stratum, PSU) pairs in sorted order, the sorted pairs as
+    ``stratum * width + PSU code``, ``width``, and the runs ``(starts, codes)``
+    or None: one pair per run of equal rows where the file comes in runs (a
+    survey file grouped by PSU)."""
+    if psu.dtype.kind in "iu":
+        starts = _run_starts(stratum_code, psu)
+        if starts.size <= psu.size // 4:
+            lo, hi = int(psu.min()), int(psu.max())
+            if hi - lo < 2**31:
+                width = np.int64(hi - lo + 1)
+                pairs = stratum_code[starts].astype(np.int64) * width + (psu[starts].astype(np.int64) - lo)
+                codes, uniques = _factorize_sorted(pairs)
+                return _from_runs(codes, starts, psu.size), uniques, width, (starts, codes)
+    raw_psu, width = _sorted_codes(psu)
+    codes, uniques = _factorize_sorted(stratum_code.astype(np.int64) * width + raw_psu)
+    return codes, uniques, width, None
 
 
 def check_lonely_psu(option: str) -> str:
@@ -200,6 +243,8 @@ class SurveyDesign:
         if n == 0:
             raise ValueError("the design has no rows")
         for name, arr in arrays.items():
+            if name == "weights":
+                continue  # _check_weights counts missing weights (same message)
             k = _count_missing(arr)
             if k:
                 raise ValueError(f"{name}: {k} missing value(s) of {n}; design variables must be complete")
@@ -217,11 +262,25 @@ class SurveyDesign:
         # Integer codes: stratum of each row, nested PSU of each row, stratum of each PSU.
         self.stratum_code, self.stratum_labels = _factorize_sorted(self.strata)
         # (stratum, PSU) pairs as one integer, in the same (sorted) order as the pairs: a hash, not a MultiIndex
-        raw_psu, width = _sorted_codes(self.psu)
-        self.psu_code, psu_uniques = _factorize_sorted(self.stratum_code.astype(np.int64) * width + raw_psu)
+        self.psu_code, psu_uniques, width, self._psu_runs = _psu_codes(self.stratum_code, self.psu)
         self.n_psu_total: int = len(psu_uniques)
         self.psu_stratum: np.ndarray = (psu_uniques // width).astype(self.stratum_code.dtype)
         self._indicator = None
+        self._psu_weight = None
+
+    @property
+    def psu_weights(self) -> np.ndarray:
+        """Total weight of each PSU, by PSU code (computed once per design, by runs
+        of rows where the file comes grouped by PSU); the active PSUs and strata
+        (those with positive weight) follow from it."""
+        if self._psu_weight is None:
+            if self._psu_runs is None:
+                self._psu_weight = np.bincount(self.psu_code, weights=self.weights, minlength=self.n_psu_total)
+            else:
+                starts, codes = self._psu_runs
+                per_run = np.add.reduceat(self.weights, starts)
+                self._psu_weight = np.bincount(codes, weights=per_run, minlength=self.n_psu_total)
+        return self._psu_weight
 
     @property
     def indicator(self) -> sparse.csr_matrix:
@@ -261,9 +320,13 @@ class SurveyDesign:
 
     def with_weights(self, weights: Any) -> "SurveyDesign":
         """The same strata and PSUs with other weights (validated as in the constructor)."""
+        return self._with_valid_weights(_check_weights(_as_1d(weights, "weights"), self.n))
+
+    def _with_valid_weights(self, w: np.ndarray) -> "SurveyDesign":
         new = object.__new__(SurveyDesign)
         new.__dict__.update(self.__dict__)
-        new.weights = _check_weights(_as_1d(weights, "weights"), self.n)
+        new.weights = w
+        new._psu_weight = None
         return new
 
     def with_lonely_psu(self, lonely_psu: str) -> "SurveyDesign":
@@ -293,9 +356,9 @@ class SurveyDesign:
                 raise ValueError("domain must be boolean (or 0/1)")
             mask = mask.astype(bool)
         w = np.where(mask, self.weights, 0.0)
-        if not (w > 0).any():
+        if not w.any():  # weights are >= 0
             raise ValueError("domain: no row of the domain has positive weight")
-        return self.with_weights(w)
+        return self._with_valid_weights(w)  # the design's weights, some set to zero: valid
 
     # ------------------------------------------------------------------ counts
     @property
@@ -306,17 +369,17 @@ class SurveyDesign:
     @property
     def n_obs(self) -> int:
         """Number of rows with positive weight."""
-        return int(self.active.sum())
+        return int(np.count_nonzero(self.weights))  # weights are >= 0
 
     @property
     def active_psus(self) -> np.ndarray:
         """Boolean mask over PSUs: PSU holds at least one positive-weight row."""
-        return np.bincount(self.psu_code[self.active], minlength=self.n_psu_total) > 0
+        return self.psu_weights > 0
 
     @property
     def active_strata(self) -> np.ndarray:
         """Boolean mask over strata: stratum holds at least one positive-weight row."""
-        return np.bincount(self.stratum_code[self.active], minlength=len(self.stratum_labels)) > 0
+        return np.bincount(self.psu_stratum[self.active_psus], minlength=len(self.stratum_labels)) > 0
 
     @property
     def n_psu(self) -> int:

@@ -84,12 +84,16 @@ def _pattern_totals(unit_scores: np.ndarray, pattern, design: SurveyDesign) -> n
     design.check_length(pat.shape[0], "pattern")
     if pat.dtype.kind not in "iu":
         raise ValueError("pattern must hold integer pattern codes")
-    w = design.weights
-    on = w > 0
-    if on.any() and (pat[on].min() < 0 or pat[on].max() >= u.shape[0]):
-        raise ValueError(f"pattern codes of positive-weight rows must lie in 0..{u.shape[0] - 1}")
-    # PSU x pattern weights (duplicates add up in the product); coo: no sorting
-    cells = sparse.coo_matrix((w[on], (design.psu_code[on], pat[on])), shape=(design.n_psu_total, u.shape[0]))
+    w, psu = design.weights, design.psu_code
+    m = u.shape[0]
+    if pat.size and (pat.min() < 0 or pat.max() >= m):
+        # codes out of range are allowed on zero-weight rows (outside a domain) only
+        on = w > 0
+        if on.any() and (pat[on].min() < 0 or pat[on].max() >= m):
+            raise ValueError(f"pattern codes of positive-weight rows must lie in 0..{m - 1}")
+        w, psu, pat = w[on], psu[on], pat[on]
+    # PSU x pattern weights (duplicates add up in the product; zero weights add nothing); coo: no sorting
+    cells = sparse.coo_matrix((w, (psu, pat)), shape=(design.n_psu_total, m))
     return np.asarray(cells @ u)
 
 
@@ -188,14 +192,18 @@ def design_meat(
         )
 
     # Centre each PSU total at its stratum mean; scale n_h / (n_h - 1).
-    sums = np.column_stack([np.bincount(h_of_psu, weights=z[:, j], minlength=n_strata) for j in range(p)]).reshape(n_strata, p)
+    by_stratum = sparse.coo_matrix((np.ones(len(z)), (h_of_psu, np.arange(len(z)))), shape=(n_strata, len(z)))
+    sums = np.asarray(by_stratum @ z).reshape(n_strata, p)
     means = sums / np.maximum(n_h, 1.0)[:, None]
-    centred = z - means[h_of_psu]
     multi_psu = keep & ~single[h_of_psu]
     scale = np.zeros(len(z))
     nh_psu = n_h[h_of_psu]
     scale[multi_psu] = nh_psu[multi_psu] / (nh_psu[multi_psu] - 1.0)
-    meat = (centred * scale[:, None]).T @ centred
+    # sum_g scale_g c_g c_g' = C'C with rows c_g sqrt(scale_g) (scale >= 0); in place, z is kept for "adjust"
+    centred = means[h_of_psu]
+    np.subtract(z, centred, out=centred)
+    centred *= np.sqrt(scale)[:, None]
+    meat = centred.T @ centred
 
     if single.any():
         psu_single = keep & single[h_of_psu]

@@ -106,22 +106,69 @@ def fit_model(men: pd.DataFrame, model: str, *, lonely_psu: str = DEFAULT_LONELY
     """
     spec = MODEL_SPECS[model]
     mask = sample_mask(men, model).to_numpy()
-    # plain arrays of the model's men and columns, no frame copied: the fit's cost is its patterns
-    col = {c: men[c].to_numpy()[mask] for c in ("father_class", "son_class", "weight")}
-    for c in {*spec["x"], *spec["t"]} - {"educ_x_hukou_change"}:
-        col[c] = men[c].to_numpy(dtype=float)[mask]
-    if "educ_x_hukou_change" in spec["x"] + spec["t"]:
-        col["educ_x_hukou_change"] = col["educ"] * col["hukou_change"]
-
-    def block(names):
-        return np.column_stack([col[c] for c in names]) if names else None
-
+    x, t = _covariate_blocks(men, mask, spec["x"], spec["t"])
     fit = fit_records(
-        col["father_class"], col["son_class"],
-        x=block(spec["x"]), t=block(spec["t"]), x_names=spec["x"] or None, t_names=spec["t"] or None,
-        weights=col["weight"], categories=CLASSES, **fit_options,
+        _model_men(men["father_class"], mask), _model_men(men["son_class"], mask),
+        x=x, t=t, x_names=spec["x"] or None, t_names=spec["t"] or None,
+        weights=men["weight"].to_numpy()[mask], categories=CLASSES, **fit_options,
     )
     return fit.with_design(survey_design(men, lonely_psu), mask, linearized_vcov)
+
+
+def _model_men(column: pd.Series, mask: np.ndarray):
+    """One column for the model's men: a Categorical stays one (its codes are
+    selected, no label is touched per man); other columns as plain arrays."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array[mask]
+    return column.to_numpy()[mask]
+
+
+def _covariate_blocks(men: pd.DataFrame, mask: np.ndarray, x_names: list[str], t_names: list[str]):
+    """The model's men x covariates ``x_names`` and ``t_names`` as float arrays (or None).
+
+    Each column is written once: ``educ_x_hukou_change`` (Model 3c's product
+    term) from the schooling and hukou-change columns, and ``t`` as a view of
+    ``x``'s columns where they are among them at evenly spaced positions
+    (Model 3c: hukou change and schooling, ``x``'s second and first), so the
+    fit sees the same memory and codes it once.
+    """
+    x = _covariate_block(men, mask, x_names)
+    if not t_names:
+        return x, None
+    at = [x_names.index(name) for name in t_names] if set(t_names) <= set(x_names) else []
+    step = at[1] - at[0] if len(at) > 1 else 1
+    if at and step != 0 and all(b - a == step for a, b in zip(at, at[1:])):
+        stop = at[-1] + step
+        return x, x[:, at[0]:(stop if stop >= 0 else None):step]
+    return x, _covariate_block(men, mask, t_names)
+
+
+def _covariate_block(men: pd.DataFrame, mask: np.ndarray, names: list[str]) -> np.ndarray | None:
+    """One column per name for the model's men (``educ_x_hukou_change``: the
+    product of the schooling and hukou-change columns).
+
+    Integer columns of one dtype (schooling, 0/1 indicators) make an integer
+    block, each column selected straight into place: on a large file the cost
+    is memory, and the fit codes integers into patterns without a float copy.
+    Otherwise the block holds floats."""
+    if not names:
+        return None
+    factors = ("educ", "hukou_change") if "educ_x_hukou_change" in names else ()
+    sources = {n: men[n].to_numpy() for n in [*names, *factors] if n != "educ_x_hukou_change"}
+    dtypes = {col.dtype for col in sources.values()}
+    dtype = dtypes.pop() if len(dtypes) == 1 and next(iter(dtypes)).kind in "iu" else np.dtype(float)
+    block = np.empty((int(mask.sum()), len(names)), dtype=dtype, order="F")
+    for j, name in enumerate(names):
+        if name == "educ_x_hukou_change":
+            continue
+        if sources[name].dtype == dtype:
+            np.compress(mask, sources[name], out=block[:, j])
+        else:
+            block[:, j] = sources[name][mask]
+    if factors:
+        a, b = (block[:, names.index(f)] if f in names else sources[f][mask] for f in factors)
+        np.multiply(a, b, out=block[:, names.index("educ_x_hukou_change")], casting="unsafe")
+    return block
 
 
 def fit_model_table(men: pd.DataFrame, model: str, **fit_options) -> MobilityResults:
