@@ -42,8 +42,9 @@ def fake_file(folder: Path, n_women: int = 300, name: str = "fake.csv", mapping_
     raw["smp"] = np.where(men["residence_rural"] == 1, 2, 1)
     raw["hk14"] = np.where(men["birth_year"] <= 1941, np.nan, men["hukou14_rural"])  # no hukou at 14: to impute
     raw["hknow"] = np.where((men["hukou14_rural"] == 1) & (men["hukou_change"] == 0), 1, 0)
-    raw["egpf"] = men["father_class"].map(EGP10)
-    raw["egp96"] = men["son_class"].map(EGP10)
+    # labels as plain strings (a Categorical would map to a Categorical, which to_stata writes as value labels)
+    raw["egpf"] = men["father_class"].astype(object).map(EGP10)
+    raw["egp96"] = men["son_class"].astype(object).map(EGP10)
     women = raw.sample(n_women, random_state=1).assign(sex=2)
     women["respid"] = raw["respid"].max() + 1 + np.arange(n_women)  # a person id of their own
     raw = pd.concat([raw, women], ignore_index=True)

@@ -25,6 +25,11 @@ men changed hukou. Every problem is reported at once in one
 :class:`RecordsError` naming the variable, the rule and a count of rows,
 never their contents (real microdata must not leak into messages, logs or
 the book). Nothing is written anywhere.
+
+After validation the two class columns become pandas Categoricals with the
+categories :data:`~hukoumob.inputs.schema.CLASSES` in the paper's order
+(:func:`as_class_categoricals`), for either source. Everything downstream also
+accepts plain string columns (frames built by hand).
 """
 
 from __future__ import annotations
@@ -103,7 +108,50 @@ def load_records(data_source: str | Path | None = "replica", mapping: str | Path
         check_raw(raw, spec)
         men = apply_mapping(drop_leaders(raw, spec), spec)
     validate_men(men)
-    return Records(men=men, source="replica" if source.kind == "replica" else "lhsccc", label=source.label)
+    return Records(men=as_class_categoricals(men), source="replica" if source.kind == "replica" else "lhsccc", label=source.label)
+
+
+#: The men's class columns (father's class at 14, son's class in 1996), coded in :data:`CLASSES`.
+CLASS_COLUMNS = ("father_class", "son_class")
+#: Their dtype: unordered, categories in the paper's table order (see :func:`as_class_categoricals`).
+CLASS_DTYPE = pd.CategoricalDtype(categories=list(CLASSES), ordered=False)
+
+
+def _is_class_dtype(dtype) -> bool:
+    """Exactly :data:`CLASS_DTYPE` (``==`` between unordered dtypes ignores the order of the categories)."""
+    return (isinstance(dtype, pd.CategoricalDtype) and not dtype.ordered
+            and list(dtype.categories) == list(CLASS_DTYPE.categories))
+
+
+def as_class_categoricals(men: pd.DataFrame) -> pd.DataFrame:
+    """``men`` with ``father_class`` and ``son_class`` (those present) as pandas Categoricals of
+    :data:`CLASS_DTYPE` (categories exactly :data:`CLASSES`, in the order of the paper's Tables 3-5).
+
+    Why: the mobility fits (Table 5, eq. 4) take each man's classes as integer codes; a
+    Categorical carries them (``.cat.codes``) in the order of :data:`CLASSES`, so a fit
+    of 2,844 or 284,400 men codes them from the categories instead of hashing
+    (``pandas.factorize``) a string per man, and masking the column copies integers,
+    not Python objects. Unordered: the six classes are categories whose order is the
+    tables' layout, not a ranking (the model estimates their scores), so ``<``/``max``
+    stay undefined and a comparison with any label (``== "farm"``) or ``isin`` works as
+    on strings. Sorting follows :data:`CLASSES`; group by a class column with
+    ``observed=True`` (else the six categories all appear). A label outside :data:`CLASSES` raises ``ValueError`` (counts only) instead of
+    becoming a missing value. Returns a new frame; ``men`` is not modified.
+    """
+    out = men.copy(deep=False)
+    for name in CLASS_COLUMNS:
+        if name not in out.columns or _is_class_dtype(out[name].dtype):
+            continue
+        col = out[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):  # recoded by label (astype keeps another category order)
+            cat = col.cat.set_categories(list(CLASS_DTYPE.categories), ordered=False)
+        else:
+            cat = col.astype(CLASS_DTYPE)
+        lost = cat.isna() & col.notna()
+        if lost.any():
+            raise ValueError(f"{name}: {int(lost.sum())} of {len(col)} rows are not one of {list(CLASSES)}")
+        out[name] = cat
+    return out
 
 
 def read_file(source: DataSource, mapping: dict | None = None) -> pd.DataFrame:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hukoumob.inputs.records import as_class_categoricals
+
 from . import careers, design, destinations, history, origins, schooling, sentdown, status
 
 #: Stages in order of their random streams (a new stage goes last, so the earlier streams stay the same).
@@ -50,6 +52,10 @@ def generate(params: dict, seed: int | None = None, scale: int = 1, exact: bool 
              hazard: bool = True, upto: str | None = None, classes: pd.Series | None = None) -> pd.DataFrame:
     """The replica's men (one row each), as a DataFrame with :data:`COLUMNS` plus ``group`` and ``sample``.
 
+    The class columns are Categoricals, as :func:`hukoumob.inputs.records.load_records` gives them
+    (:func:`~hukoumob.inputs.records.as_class_categoricals`: the calibration fits Table 5 on this
+    frame); ``men.csv`` holds their labels.
+
     Parameters
     ----------
     params : the parameter dict (``data/replica/params.json``).
@@ -68,7 +74,7 @@ def generate(params: dict, seed: int | None = None, scale: int = 1, exact: bool 
     men = schooling.draw_schooling(men, params, rng["schooling"])
     men = careers.draw_careers(men, params, rng["careers"])
     if upto == "careers":
-        return men
+        return as_class_categoricals(men)
     theta = params["history"]["theta"]
     moves = history.draw_moves(men, theta, rng["history"]) if hazard else None
     if classes is None:
@@ -80,11 +86,11 @@ def generate(params: dict, seed: int | None = None, scale: int = 1, exact: bool 
             moves = history.force_moves(moves, moves.index[farm & moves["year"].isna().to_numpy()])
     men = history.draw_history(men, moves)
     if upto == "history":
-        return men
+        return as_class_categoricals(men)
     men = status.draw_current_isei(men, params, rng["status"])
     men = sentdown.draw_sent_down(men, params, params["sent_down"]["counts"], rng["sent_down"])
     men["id"] = np.arange(1, len(men) + 1)
-    return men[[*COLUMNS, "group", "sample"]]
+    return as_class_categoricals(men[[*COLUMNS, "group", "sample"]])
 
 
 def to_file_frame(men: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,7 @@ def outflow_table(men: pd.DataFrame, table: str, panel: str) -> pd.DataFrame:
     """One outflow panel from records, in the tidy form of ``data/published/table3.csv``/``table4.csv``."""
     sel = PANELS[(table, panel)](men)
     counts = weighted_table(men, sel)
-    unw = men[sel].groupby("father_class").size().reindex(list(CLASSES), fill_value=0)
+    unw = men[sel].groupby("father_class", observed=True).size().reindex(list(CLASSES), fill_value=0)
     cols = counts.T.copy()
     cols["total"] = cols.sum(axis=1)
     pct = cols / cols.sum(axis=0) * 100
