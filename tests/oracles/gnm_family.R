@@ -16,6 +16,9 @@
 # rc_homog is also fitted with NegMultHomog (the sign-reversed term, a custom
 # nonlin function) and the better fit kept; rc_homog_layer is the custom
 # LayerHomog: mu_l phi_i phi_j with one free multiplier per layer (any sign).
+# The limit at infinity of rc/full on yaish education 1 (no MLE; gnm's seeds
+# stop short of it) is checked against gnm's fit of the limiting model by
+# gnm_limits.R (gnm_family_limits*.csv).
 suppressPackageStartupMessages(library(gnm))
 args <- commandArgs(trailingOnly = TRUE)
 file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)

@@ -24,7 +24,11 @@ Estimation is Poisson maximum likelihood (equivalently multinomial with the
 origin x layer margins fixed) by the trust-region Newton method of
 :mod:`.search` with analytic derivatives (:mod:`.terms`), from several
 deterministic and seeded random starts; every distinct maximum found is
-reported. Checked against R's gnm (``tests/oracles/gnm_family.R``).
+reported. Where the MLE does not exist (the likelihood rises towards a limit
+at infinity) the result says so (``mle_exists=False``, never converged) and
+names the zero cells whose fitted values go to 0; for RC(1) the limit itself
+is computed on the limiting model (:mod:`.limits`). Checked against R's gnm
+(``tests/oracles/gnm_family.R``, ``tests/oracles/gnm_limits.R``).
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ import pandas as pd
 from scipy.special import xlogy
 
 from .errors import IdentificationWarning, MobilityConvergenceWarning, MobilityInputError, StartsDisagreeWarning
-from .search import Run, group_maxima, newton
+from .limits import finish_rc
+from .search import ZERO_FIT, Run, group_maxima, newton
 from .tables import Cells, as_cells
 from .terms import RC, Homog, Model, Unidiff, linear_design
 
@@ -148,7 +153,18 @@ class FamilyResults:
         One row per start, and one per distinct maximum found (best first).
     converged, mle_exists
         The kept maximum has zero gradient (relative to the table total);
-        no parameter runs to infinity.
+        no parameter runs to infinity. Where the MLE does not exist
+        (``mle_exists=False``, ``converged=False``) the likelihood rises
+        towards a limit at infinity: ``limit_zero_cells`` (cell indices;
+        ``zero_limit`` as a frame) are the zero cells whose fitted values go
+        to 0. For ``rc`` the limit is computed on the limiting model
+        (:mod:`.limits`; ``limit_finished=True``): ``deviance``,
+        ``fitted_values``, ``loglik``, ``aic``, ``bic`` and ``dissimilarity``
+        are then the limit's (the supremum of the likelihood, as gnm's
+        iterations approach it from above), ``df_resid`` the model's, and
+        ``params``/``bse`` describe the last point of the path (they run to
+        infinity, so are not estimates). Otherwise (``limit_finished=False``)
+        they are the values at the point where the iterations stopped.
     """
 
     association: str
@@ -168,6 +184,10 @@ class FamilyResults:
     start_rows: list = field(repr=False)
     maxima_rows: list = field(repr=False)
     maxima_columns: list = field(repr=False)
+    limit_zero_cells: tuple = ()
+    limit_finished: bool = False
+    #: the fit of the limiting model (:class:`.limits.Limit`) where ``limit_finished``
+    limit: object | None = field(default=None, repr=False)
 
     @property
     def starts(self) -> pd.DataFrame:
@@ -186,6 +206,12 @@ class FamilyResults:
     @property
     def total(self) -> float:
         return self.cells.total
+
+    @property
+    def zero_limit(self) -> pd.DataFrame:
+        """The zero cells whose fitted values go to 0 (MLE at infinity), one row per cell."""
+        f = self.fitted
+        return f.iloc[list(self.limit_zero_cells)].reset_index(drop=True)
 
     @property
     def aic(self) -> float:
@@ -467,11 +493,23 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
             if "(abandoned)" not in run.label and np.isfinite(run.deviance):
                 best_dev = min(best_dev, run.deviance)
     groups = group_maxima(runs, W)
+    # limits at infinity: finish each distinct one on its limiting model (:mod:`.limits`)
+    finished: dict[int, object] = {}
+    for k, grp in enumerate(groups):
+        r = runs[grp[0]]
+        if r.status == "limit" and not layer:
+            lim = finish_rc(model, r.theta, y, diagonal)
+            if lim is not None and lim.deviance <= r.deviance + 1e-12 * W:
+                finished[k] = lim
     if groups:
-        best = runs[groups[0][0]]
+        dev_of_group = [finished[k].deviance if k in finished else runs[g[0]].deviance for k, g in enumerate(groups)]
+        kbest = int(np.argmin(dev_of_group))
+        best = runs[groups[kbest][0]]
+        limit = finished.get(kbest)
     else:
         best = min(runs, key=lambda r: r.deviance if np.isfinite(r.deviance) else np.inf)
-    m = np.exp(model.eta(best.theta))
+        limit = None
+    m = np.exp(model.eta(best.theta)) if limit is None else limit.fitted
     # information at the kept point
     from .search import derivatives
 
@@ -492,12 +530,22 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
             IdentificationWarning, stacklevel=3)
     params, bse = _normalised(model, best.theta, cov)
     mle_exists = bool(best.converged and not best.diverged)
+    deviance = best.deviance if limit is None else limit.deviance
+    if limit is not None:
+        zero_cells = tuple(int(i) for i in limit.zero_cells)
+    elif not mle_exists:
+        zero_cells = tuple(int(i) for i in np.flatnonzero((y == 0) & (m < ZERO_FIT * W)))
+    else:
+        zero_cells = ()
     if not mle_exists and warn and best.status == "limit":
+        names = ", ".join(_cell_label(cells, i) for i in zero_cells)
         warnings.warn(
             f"{association}/{diagonal}: the likelihood rises towards a limit at infinity ("
-            + ("fitted values of zero cells go to 0" if best.diverged else "the iterations stall with a "
+            + (f"the fitted values of the zero cells {names} go to 0" if zero_cells else "the iterations stall with a "
                f"non-zero gradient, {best.grad:.3g} of the total")
-            + f"; G2 -> {best.deviance:.6g}): the maximum likelihood estimate does not exist; not converged",
+            + (f"; G2 -> {deviance:.9g}, the limit, computed on the limiting model" if limit is not None
+               else f"; G2 -> {deviance:.6g} approached, the limit not computed")
+            + "): the maximum likelihood estimate does not exist; not converged",
             MobilityConvergenceWarning, stacklevel=3)
     elif not best.converged and warn:
         warnings.warn(f"{association}/{diagonal}: no start converged (gradient {best.grad:.3g} relative to the total)",
@@ -532,9 +580,17 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     maxima_rows = []
     for k, grp in enumerate(groups):
         r = runs[grp[0]]
-        row = {"maximum": k, "deviance": r.deviance, "status": r.status, "n_starts": len(grp), "first_start": r.label}
+        row = {"maximum": k, "deviance": finished[k].deviance if k in finished else r.deviance,
+               "status": r.status, "n_starts": len(grp), "first_start": r.label}
         row.update(key_stats(r.theta))
         maxima_rows.append(row)
+    order = sorted(range(len(maxima_rows)), key=lambda k: maxima_rows[k]["deviance"])
+    if order != list(range(len(maxima_rows))):
+        renum = {old: new for new, old in enumerate(order)}
+        maxima_rows = [dict(maxima_rows[k], maximum=renum[k]) for k in order]
+        for row in start_rows:
+            if row["maximum"] >= 0:
+                row["maximum"] = renum[row["maximum"]]
     maxima_columns = (["maximum", "deviance", "status", "n_starts", "first_start"]
                       + ([mu_name] if mu_name else []) + (["delta"] if "delta" in params.index else []))
     if warn and len(groups) > 1:
@@ -549,10 +605,16 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
         ll = float(xlogy(y, m).sum() - xlogy(rowtot, rowtot).sum())
     return FamilyResults(
         association=association, diagonal=diagonal, layer=layer, cells=cells, model=model, theta=best.theta,
-        deviance=best.deviance, df_resid=int(cells.N - model.n_free), loglik=ll,
+        deviance=deviance, df_resid=int(cells.N - model.n_free), loglik=ll,
         converged=bool(best.converged), mle_exists=mle_exists, params=params, bse=bse, fitted_values=m,
         start_rows=start_rows, maxima_rows=maxima_rows, maxima_columns=maxima_columns,
+        limit_zero_cells=zero_cells, limit_finished=limit is not None, limit=limit,
     )
+
+
+def _cell_label(cells: Cells, i: int) -> str:
+    lab = f"({cells.origins[cells.row[i]]}, {cells.destinations[cells.col[i]]}"
+    return lab + (f", {cells.layers[cells.lay[i]]})" if cells.layer_name else ")")
 
 
 def fit_family(table, *, n_random: int = N_RANDOM, seed: int = 20070415, warn: bool = False) -> dict:

@@ -14,7 +14,9 @@ equivariant under scaling: only the intercepts move, by ``k log 10``):
   coordinates at the final point is at most ``gtol * W``;
 * a fitted value below ``1e-9 W`` in a zero cell means a parameter runs to
   infinity: the maximum likelihood estimate does not exist (the deviance
-  still converges to its limit) and the fit is never called converged.
+  still converges to its limit) and the fit is never called converged;
+  cells with an offset of ``-inf`` (structural zeros of a limiting model,
+  :mod:`.limits`) are 0 by design and do not count.
 
 The global search iterates deterministic starts (leading eigen- or singular
 vectors of the double-centred log table, each with both signs of the
@@ -231,7 +233,10 @@ def _newton(model, theta0, y, *, max_iter, tol, gtol, label, abandon_above, pati
     B = model.free_basis(theta)
     gf = g if B is None else B.T @ g
     grad = float(np.max(np.abs(gf))) / W if gf.size else 0.0
-    diverged = bool(np.any((y == 0) & (m < ZERO_FIT * W)))
+    vanishing = (y == 0) & (m < ZERO_FIT * W)
+    if model.offset is not None:
+        vanishing &= np.isfinite(model.offset)  # structural zeros (offset -inf) are 0 by design
+    diverged = bool(np.any(vanishing))
     if converged and grad > gtol:
         label += " (ill-conditioned)"  # a zero Newton decrement with a non-zero score: heading to infinity
     return Run(theta, dev, bool(converged and grad <= gtol and not diverged), it, grad, flat, diverged, label,

@@ -275,6 +275,66 @@ class RC:
 
 
 @dataclass
+class BlockRC:
+    """``mu u_c w_c`` on a block of cells, zero elsewhere: ``u_c = Hr[c] a``,
+    ``w_c = Hc[c] b`` with per-cell basis rows (zero rows outside the block).
+    The finite part of an RC(1) term at a limit at infinity (:mod:`.limits`):
+    the scores of the groups of one side times the scores of the categories
+    of the other; ``a`` and ``b`` kept at unit length as in :class:`RC`."""
+
+    cells: Cells
+    Hr: np.ndarray  # N x ka
+    Hc: np.ndarray  # N x kb
+    size: int = field(init=False)
+
+    def __post_init__(self):
+        self.ka, self.kb = self.Hr.shape[1], self.Hc.shape[1]
+        self.size = 1 + self.ka + self.kb
+
+    def names(self) -> list[str]:
+        return ["mu"] + [f"row_coord:{k}" for k in range(1, self.ka + 1)] + [f"col_coord:{k}" for k in range(1, self.kb + 1)]
+
+    def split(self, t):
+        return t[0], t[1: 1 + self.ka], t[1 + self.ka:]
+
+    def eta(self, t):
+        mu, a, b = self.split(t)
+        return mu * (self.Hr @ a) * (self.Hc @ b)
+
+    def jac(self, t, out=None):
+        mu, a, b = self.split(t)
+        u, w = self.Hr @ a, self.Hc @ b
+        D = np.empty((self.cells.N, self.size)) if out is None else out
+        D[:, 0] = u * w
+        np.multiply(mu * w[:, None], self.Hr, out=D[:, 1: 1 + self.ka])
+        np.multiply(mu * u[:, None], self.Hc, out=D[:, 1 + self.ka:])
+        return D
+
+    def second(self, t, e):
+        mu, a, b = self.split(t)
+        u, w = self.Hr @ a, self.Hc @ b
+        ka = self.ka
+        S = np.zeros((self.size, self.size))
+        S[0, 1: 1 + ka] = self.Hr.T @ (e * w)
+        S[0, 1 + ka:] = self.Hc.T @ (e * u)
+        S[1: 1 + ka, 1 + ka:] = mu * (self.Hr * e[:, None]).T @ self.Hc
+        return S + S.T
+
+    def null(self, t):
+        mu, a, b = self.split(t)
+        n1 = np.concatenate([[-mu], a, np.zeros_like(b)])
+        n2 = np.concatenate([[-mu], np.zeros_like(a), b])
+        return np.column_stack([n1, n2])
+
+    def retract(self, t):
+        mu, a, b = self.split(t)
+        na, nb = np.sqrt(a @ a), np.sqrt(b @ b)
+        if not (na > 0 and nb > 0):
+            return t
+        return np.concatenate([[mu * na * nb], a / na, b / nb])
+
+
+@dataclass
 class Unidiff:
     """``exp(beta_l) gamma_ij``: the full origin x destination interaction
     (treatment-coded, ``gamma_1j = gamma_i1 = 0``) scaled by a layer effect,
@@ -349,6 +409,8 @@ class Model:
     X: np.ndarray
     linear_names: list
     term: object | None = None
+    #: added to ``eta`` (``-inf``: a cell whose fitted value is 0, a structural zero)
+    offset: np.ndarray | None = None
 
     def __post_init__(self):
         self._pL = self.X.shape[1]
@@ -378,6 +440,8 @@ class Model:
         out = self.X @ theta[: self._pL]
         if self.term is not None:
             out = out + self.term.eta(theta[self._pL:])
+        if self.offset is not None:
+            out = out + self.offset
         return out
 
     def jac(self, theta):
