@@ -365,7 +365,17 @@ def fit_model(
     seed: int = 20070415,
     warn: bool = True,
 ) -> FamilyResults:
-    """Fit one member of the mobility-model family (module docstring).
+    """Fit one member of the mobility-model family by Poisson maximum
+    likelihood with a search for the global maximum.
+
+    Two-way: ``log m_ij = lambda + lambda^O_i + lambda^D_j + [diagonal] +
+    [association]``, the association none, ``mu i j`` (uniform), ``mu phi_i
+    psi_j`` (rc) or ``mu phi_i phi_j`` (rc_homog, ``mu`` of either sign), the
+    diagonal none, ``delta 1[i=j]`` (uniform) or ``delta_i 1[i=j]`` (full).
+    Layered: the same with origin x layer and destination x layer margins
+    and the association conditional_independence, constant, unidiff
+    (``exp(beta_l) gamma_ij``) or rc_homog_layer (``mu_l phi_i phi_j +
+    delta_l 1[i=j]``).
 
     Parameters
     ----------
@@ -373,7 +383,9 @@ def fit_model(
         Long DataFrame with columns ``origin``, ``destination``, ``count``
         (and ``layer``), or a square DataFrame (index = origin, columns =
         destination, aligned by label), or a 2-D array; counts may be
-        weighted (non-integer). See :mod:`.tables` for the category order.
+        weighted (non-integer). Category order (the uniform model's integer
+        scores 1..J): a pandas Categorical's order, else the order of first
+        appearance in the frame, else the square frame's index order.
     association
         Two-way: ``"none"``, ``"uniform"``, ``"rc"``, ``"rc_homog"``.
         Layered: ``"conditional_independence"``, ``"constant"``,
