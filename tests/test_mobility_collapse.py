@@ -190,7 +190,7 @@ def test_table5_covariate_blocks_hold_the_frame_values(men):
     d = mr.model_frame(men, "model3c")
     np.testing.assert_array_equal(x, d[spec["x"]].to_numpy())
     np.testing.assert_array_equal(t, d[spec["t"]].to_numpy())
-    assert x.dtype.kind == "i" and np.shares_memory(x, t)
+    assert x.dtype == np.int16 and np.shares_memory(x, t)
     floats = men.assign(educ=men["educ"].astype(float))
     xf, tf = mr._covariate_blocks(floats, mask, spec["x"], spec["t"])
     assert xf.dtype == float
@@ -216,6 +216,8 @@ def test_design_codes_by_runs_equal_the_general_route(order):
     d = SurveyDesign(strata=stratum, psu=psu, weights=w)
     ref_codes, ref_pairs = pd.factorize(pd.MultiIndex.from_arrays([stratum, psu]), sort=True)
     np.testing.assert_array_equal(d.psu_code, ref_codes)
+    np.testing.assert_array_equal(d.stratum_code, pd.factorize(stratum, sort=True)[0])
+    assert (d._runs is None) == (order == "shuffled")  # the grouped file went by runs
     np.testing.assert_array_equal(d.psu_stratum, _factorize_sorted(np.array([s for s, _ in ref_pairs]))[0])
     np.testing.assert_allclose(d.psu_weights, np.bincount(ref_codes, weights=w), rtol=1e-13)
     domain = rng.random(psu.size) < 0.3

@@ -124,11 +124,13 @@ def _from_runs(run_codes: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
 
 
 def _factorize_sorted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``pandas.factorize(values, sort=True)``, hashing one value per run of
-    equal values where rows come in runs (a file grouped by stratum and PSU,
+    """``pandas.factorize(values, sort=True)``: nothing to do for distinct sorted
+    values, hashing one value per run of equal values where rows come in runs (a file grouped by stratum and PSU,
     as survey files are), and without hashing for integers of a modest range
     (ranks of the values present)."""
     if values.size and values.dtype.kind in "iuf":
+        if (values[1:] > values[:-1]).all():  # already sorted and distinct (e.g. one PSU per run)
+            return np.arange(values.size), values.copy()
         starts = _run_starts(values)
         if starts.size <= values.size // 4:
             codes, labels = _factorize_sorted(values[starts])
@@ -156,23 +158,30 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.int64]:
     return codes.astype(np.int64), np.int64(max(len(labels), 1))
 
 
-def _psu_codes(stratum_code: np.ndarray, psu: np.ndarray):
+def _psu_codes(stratum_code: np.ndarray, psu: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.int64]:
     """Codes of the (stratum, PSU) pairs in sorted order, the sorted pairs as
-    ``stratum * width + PSU code``, ``width``, and the runs ``(starts, codes)``
-    or None: one pair per run of equal rows where the file comes in runs (a
-    survey file grouped by PSU)."""
-    if psu.dtype.kind in "iu":
-        starts = _run_starts(stratum_code, psu)
-        if starts.size <= psu.size // 4:
-            lo, hi = int(psu.min()), int(psu.max())
-            if hi - lo < 2**31:
-                width = np.int64(hi - lo + 1)
-                pairs = stratum_code[starts].astype(np.int64) * width + (psu[starts].astype(np.int64) - lo)
-                codes, uniques = _factorize_sorted(pairs)
-                return _from_runs(codes, starts, psu.size), uniques, width, (starts, codes)
+    ``stratum * width + PSU code``, and ``width``, one row at a time."""
     raw_psu, width = _sorted_codes(psu)
     codes, uniques = _factorize_sorted(stratum_code.astype(np.int64) * width + raw_psu)
-    return codes, uniques, width, None
+    return codes, uniques, width
+
+
+def _codes_by_runs(strata: np.ndarray, psu: np.ndarray):
+    """The design's codes one run of equal (stratum, PSU) rows at a time, for a file
+    grouped by PSU (as survey files are) with numeric labels: per run, the stratum
+    code and the (stratum, PSU) pair code, with the stratum labels, the sorted
+    pairs, their width and the runs' starts; None for other files."""
+    if strata.dtype.kind not in "iuf" or psu.dtype.kind not in "iu" or not psu.size:
+        return None
+    starts = _run_starts(strata, psu)
+    lo, hi = int(psu.min()), int(psu.max())
+    if starts.size > psu.size // 4 or hi - lo >= 2**31:
+        return None
+    stratum_runs, stratum_labels = _factorize_sorted(strata[starts])
+    width = np.int64(hi - lo + 1)
+    pairs = stratum_runs.astype(np.int64) * width + (psu[starts].astype(np.int64) - lo)
+    psu_runs, uniques = _factorize_sorted(pairs)
+    return stratum_runs, stratum_labels, psu_runs, uniques, width, starts
 
 
 def check_lonely_psu(option: str) -> str:
@@ -260,13 +269,29 @@ class SurveyDesign:
         self.psu: np.ndarray = arrays.get("psu", np.arange(n))
 
         # Integer codes: stratum of each row, nested PSU of each row, stratum of each PSU.
-        self.stratum_code, self.stratum_labels = _factorize_sorted(self.strata)
         # (stratum, PSU) pairs as one integer, in the same (sorted) order as the pairs: a hash, not a MultiIndex
-        self.psu_code, psu_uniques, width, self._psu_runs = _psu_codes(self.stratum_code, self.psu)
+        runs = _codes_by_runs(self.strata, self.psu)
+        if runs is None:
+            self._stratum_code, self.stratum_labels = _factorize_sorted(self.strata)
+            self.psu_code, psu_uniques, width = _psu_codes(self._stratum_code, self.psu)
+            self._runs = None
+        else:
+            stratum_runs, self.stratum_labels, psu_runs, psu_uniques, width, starts = runs
+            self._stratum_code = None  # made from the runs when asked for
+            self.psu_code = _from_runs(psu_runs, starts, n)
+            self._runs = (starts, stratum_runs, psu_runs)
         self.n_psu_total: int = len(psu_uniques)
-        self.psu_stratum: np.ndarray = (psu_uniques // width).astype(self.stratum_code.dtype)
+        self.psu_stratum: np.ndarray = (psu_uniques // width).astype(np.intp)
         self._indicator = None
         self._psu_weight = None
+
+    @property
+    def stratum_code(self) -> np.ndarray:
+        """Stratum code of each row (codes in the sorted order of the labels)."""
+        if self._stratum_code is None:
+            starts, stratum_runs, _ = self._runs
+            self._stratum_code = _from_runs(stratum_runs, starts, self.n)
+        return self._stratum_code
 
     @property
     def psu_weights(self) -> np.ndarray:
@@ -274,10 +299,10 @@ class SurveyDesign:
         of rows where the file comes grouped by PSU); the active PSUs and strata
         (those with positive weight) follow from it."""
         if self._psu_weight is None:
-            if self._psu_runs is None:
+            if self._runs is None:
                 self._psu_weight = np.bincount(self.psu_code, weights=self.weights, minlength=self.n_psu_total)
             else:
-                starts, codes = self._psu_runs
+                starts, _, codes = self._runs
                 per_run = np.add.reduceat(self.weights, starts)
                 self._psu_weight = np.bincount(codes, weights=per_run, minlength=self.n_psu_total)
         return self._psu_weight

@@ -199,11 +199,9 @@ def design_meat(
     scale = np.zeros(len(z))
     nh_psu = n_h[h_of_psu]
     scale[multi_psu] = nh_psu[multi_psu] / (nh_psu[multi_psu] - 1.0)
-    # sum_g scale_g c_g c_g' = C'C with rows c_g sqrt(scale_g) (scale >= 0); in place, z is kept for "adjust"
     centred = means[h_of_psu]
-    np.subtract(z, centred, out=centred)
-    centred *= np.sqrt(scale)[:, None]
-    meat = centred.T @ centred
+    np.subtract(z, centred, out=centred)  # z - means[h] in place (z is kept for "adjust")
+    meat = (centred * scale[:, None]).T @ centred
 
     if single.any():
         psu_single = keep & single[h_of_psu]

@@ -147,28 +147,38 @@ def _covariate_block(men: pd.DataFrame, mask: np.ndarray, names: list[str]) -> n
     """One column per name for the model's men (``educ_x_hukou_change``: the
     product of the schooling and hukou-change columns).
 
-    Integer columns of one dtype (schooling, 0/1 indicators) make an integer
-    block, each column selected straight into place: on a large file the cost
-    is memory, and the fit codes integers into patterns without a float copy.
-    Otherwise the block holds floats."""
+    Whole numbers (schooling, 0/1 indicators) make the narrowest integer block
+    that holds them: on a large file the cost is memory, and the fit codes
+    integers into patterns without a float copy. Otherwise the block holds floats."""
     if not names:
         return None
     factors = ("educ", "hukou_change") if "educ_x_hukou_change" in names else ()
     sources = {n: men[n].to_numpy() for n in [*names, *factors] if n != "educ_x_hukou_change"}
-    dtypes = {col.dtype for col in sources.values()}
-    dtype = dtypes.pop() if len(dtypes) == 1 and next(iter(dtypes)).kind in "iu" else np.dtype(float)
-    block = np.empty((int(mask.sum()), len(names)), dtype=dtype, order="F")
+    block = np.empty((int(mask.sum()), len(names)), dtype=_block_dtype(sources, factors), order="F")
     for j, name in enumerate(names):
-        if name == "educ_x_hukou_change":
-            continue
-        if sources[name].dtype == dtype:
-            np.compress(mask, sources[name], out=block[:, j])
-        else:
+        if name != "educ_x_hukou_change":
             block[:, j] = sources[name][mask]
     if factors:
         a, b = (block[:, names.index(f)] if f in names else sources[f][mask] for f in factors)
         np.multiply(a, b, out=block[:, names.index("educ_x_hukou_change")], casting="unsafe")
     return block
+
+
+def _block_dtype(sources: dict[str, np.ndarray], factors: tuple[str, ...]) -> np.dtype:
+    """The narrowest integer dtype (at least 16 bits) holding every column and the
+    product of ``factors``, when all columns are integers; else float."""
+    if any(col.dtype.kind not in "iu" for col in sources.values()) or not all(col.size for col in sources.values()):
+        return np.dtype(float)
+    bounds = {n: (int(col.min()), int(col.max())) for n, col in sources.items()}
+    ends = [b for pair in bounds.values() for b in pair]
+    if factors:
+        (a0, a1), (b0, b1) = (bounds[f] for f in factors)
+        ends += [a0 * b0, a0 * b1, a1 * b0, a1 * b1]
+    lo, hi = min(ends), max(ends)
+    for dtype in (np.int16, np.int32, np.int64):
+        if np.iinfo(dtype).min <= lo and hi <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(float)
 
 
 def fit_model_table(men: pd.DataFrame, model: str, **fit_options) -> MobilityResults:
