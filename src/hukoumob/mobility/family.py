@@ -140,8 +140,9 @@ class FamilyResults:
         Index of dissimilarity between counts and fitted values, per cent.
     params, bse
         Normalised estimates and their standard errors (observed
-        information; scores of unit length, summing to zero, last category
-        negative).
+        information unless ``information="expected"``; the delta method
+        through the normalisation: scores of unit length, summing to zero,
+        last category negative).
     scores, mu, delta, layer_effects
         The parts of ``params`` that apply (None otherwise): ``scores`` a
         frame with ``origin`` and ``destination`` columns; ``mu`` a float or
@@ -308,38 +309,52 @@ class FamilyResults:
 def _normalised(model: Model, theta: np.ndarray, cov: np.ndarray | None) -> tuple[pd.Series, pd.Series]:
     """Named normalised parameters and standard errors: scores mapped from
     the Helmert coordinates to unit-length sum-zero vectors with the last
-    category negative."""
+    category negative, the association scaled to match.
+
+    The normalised parameters do not change along the model's invariance
+    directions (scores times ``c``, association divided by ``c**2``, or by
+    ``c d`` for RC(1)), so their standard errors are the delta method with
+    the Jacobian of the normalisation (``_unit`` below) applied to the
+    covariance of the free coordinates, whichever gauge that covariance was
+    computed in."""
     c = model.cells
     pL = model.pL
     names = list(model.linear_names)
-    T = np.eye(pL, model.p)  # linear map from theta to the reported parameters
+    T = np.eye(pL, model.p)  # Jacobian of the reported parameters in theta
     rows = [T]
     vals = [theta[:pL]]
     term = model.term
     t = theta[pL:]
     if isinstance(term, Homog):
         mu, a = term.split(t)
-        u = term.H @ a
+        u, dU, n2 = _unit(term.H, a)
         s = -1.0 if u[-1] > 0 else 1.0
         names += ["mu"] if term.n_mu == 1 else [f"mu:{k}" for k in c.layers]
         names += [f"phi:{o}" for o in c.origins]
         M = np.zeros((term.n_mu + c.J, model.p))
-        M[: term.n_mu, pL: pL + term.n_mu] = np.eye(term.n_mu)
-        M[term.n_mu:, pL + term.n_mu:] = s * term.H
+        # mu_l ||a||^2 and s H a / ||a||
+        M[: term.n_mu, pL: pL + term.n_mu] = n2 * np.eye(term.n_mu)
+        M[: term.n_mu, pL + term.n_mu:] = 2.0 * np.outer(mu, a)
+        M[term.n_mu:, pL + term.n_mu:] = s * dU
         rows.append(M)
-        vals.append(np.concatenate([mu, s * u]))
+        vals.append(np.concatenate([mu * n2, s * u]))
     elif isinstance(term, RC):
         mu, a, b = term.split(t)
-        u, w = term.HI @ a, term.HJ @ b
+        u, dU, na2 = _unit(term.HI, a)
+        w, dW, nb2 = _unit(term.HJ, b)
+        na, nb = np.sqrt(na2), np.sqrt(nb2)
         su = -1.0 if u[-1] > 0 else 1.0
         sw = su * (1.0 if mu >= 0 else -1.0)
         names += ["mu"] + [f"phi:{o}" for o in c.origins] + [f"psi:{d}" for d in c.destinations]
         M = np.zeros((1 + c.I + c.J, model.p))
-        M[0, pL] = su * sw
-        M[1: 1 + c.I, pL + 1: pL + c.I] = su * term.HI
-        M[1 + c.I:, pL + c.I:] = sw * term.HJ
+        # mu ||a|| ||b|| (signed), su H_I a / ||a||, sw H_J b / ||b||
+        M[0, pL] = su * sw * na * nb
+        M[0, pL + 1: pL + c.I] = su * sw * mu * (nb / na) * a
+        M[0, pL + c.I:] = su * sw * mu * (na / nb) * b
+        M[1: 1 + c.I, pL + 1: pL + c.I] = su * dU
+        M[1 + c.I:, pL + c.I:] = sw * dW
         rows.append(M)
-        vals.append(np.concatenate([[mu * su * sw], su * u, sw * w]))
+        vals.append(np.concatenate([[mu * su * sw * na * nb], su * u, sw * w]))
     elif isinstance(term, Unidiff):
         names += term.names()
         M = np.zeros((term.size, model.p))
@@ -355,6 +370,14 @@ def _normalised(model: Model, theta: np.ndarray, cov: np.ndarray | None) -> tupl
     return pd.Series(est, index=names), pd.Series(se, index=names)
 
 
+def _unit(H: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """The unit-length scores ``H a / ||a||``, their Jacobian in ``a``
+    (``H (I - a a'/||a||^2) / ||a||``; ``H`` orthonormal) and ``||a||^2``."""
+    n2 = float(a @ a)
+    n = np.sqrt(n2)
+    return H @ a / n, H @ (np.eye(a.size) - np.outer(a, a) / n2) / n, n2
+
+
 def fit_model(
     table,
     association: str = "rc_homog",
@@ -364,6 +387,7 @@ def fit_model(
     n_random: int = N_RANDOM,
     seed: int = 20070415,
     warn: bool = True,
+    information: str = "observed",
 ) -> FamilyResults:
     """Fit one member of the mobility-model family by Poisson maximum
     likelihood with a search for the global maximum.
@@ -402,6 +426,10 @@ def fit_model(
     warn
         Warn when distinct maxima are found, when the MLE does not exist, or
         when the information is singular.
+    information
+        The information behind ``bse``: ``"observed"`` (the Hessian; default)
+        or ``"expected"`` (Fisher's, what R's gnm reports). They differ for the
+        multiplicative terms only, by the residuals times the curvature.
 
     Examples
     --------
@@ -469,12 +497,14 @@ def fit_model(
     cells = as_cells(table, layer, square_required=square)
     if association in ("rc", "rc_homog", "rc_homog_layer") and min(cells.I, cells.J) < 3:
         raise MobilityInputError(f"association {association!r} needs at least 3 categories; got {cells.I} x {cells.J}")
+    _check_name(information, ("observed", "expected"), "information")
     model = build_model(cells, association, diagonal, layered)
-    return fit_cells(cells, model, association, diagonal, layer, n_random=n_random, seed=seed, warn=warn)
+    return fit_cells(cells, model, association, diagonal, layer, n_random=n_random, seed=seed, warn=warn,
+                     information=information)
 
 
 def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer, *, n_random: int = N_RANDOM,
-              seed: int = 20070415, warn: bool = True) -> FamilyResults:
+              seed: int = 20070415, warn: bool = True, information: str = "observed") -> FamilyResults:
     """:func:`fit_model` on validated cells and a built model (the global search)."""
     y = cells.y
     W = cells.total
@@ -525,7 +555,9 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     # information at the kept point
     from .search import derivatives
 
-    _, g, A = derivatives(model, best.theta, y)
+    _, g, A, F = derivatives(model, best.theta, y, expected=True)
+    if information == "expected":
+        A = F
     B = model.free_basis(best.theta)
     if B is not None:
         A = B.T @ A @ B
