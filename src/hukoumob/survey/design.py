@@ -472,7 +472,15 @@ class SurveyDesign:
 
 
 def design_df(design: SurveyDesign) -> int:
-    """Design degrees of freedom of ``design`` (#PSUs - #strata); see :attr:`SurveyDesign.df`."""
+    """Design degrees of freedom of ``design`` (#PSUs - #strata); see :attr:`SurveyDesign.df`.
+
+    Examples
+    --------
+    >>> from hukoumob.survey import SurveyDesign, design_df, simulate_survey
+    >>> sim = simulate_survey()          # 10 strata x 4 PSUs
+    >>> design_df(SurveyDesign.from_frame(sim, "stratum", "psu", "weight"))
+    30
+    """
     return design.df
 
 

@@ -104,6 +104,24 @@ def psu_totals(scores: np.ndarray, design: SurveyDesign, *, pattern=None) -> np.
     ``design.psu_stratum[g]``. With ``pattern`` (one integer per design
     row), ``scores`` are ``m x p`` pattern scores per unit weight (module
     docstring).
+
+    Examples
+    --------
+    The scores of a weighted mean sum to zero over the PSUs; pattern scores
+    per unit weight give the same totals as the rows they stand for:
+
+    >>> import numpy as np
+    >>> from hukoumob.survey import SurveyDesign, psu_totals, simulate_survey
+    >>> sim = simulate_survey()
+    >>> design = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> y, w = sim["y"].to_numpy(), design.weights
+    >>> z = psu_totals(w * (y - np.average(y, weights=w)), design)
+    >>> z.shape, abs(round(float(z.sum()), 10))
+    ((40, 1), 0.0)
+    >>> unit, rows = np.array([[1.0], [2.0]]), np.arange(design.n) % 2
+    >>> bool(np.allclose(psu_totals(unit, design, pattern=rows),
+    ...                  psu_totals(w[:, None] * unit[rows], design)))
+    True
     """
     if pattern is not None:
         return _pattern_totals(scores, pattern, design)
@@ -165,6 +183,20 @@ def design_meat(
         If the estimation sample (rows of positive weight: a domain, or the
         whole design) lies in fewer than two PSUs: between-PSU variation
         cannot be estimated from one PSU, whatever ``lonely_psu`` says.
+
+    Examples
+    --------
+    The meat of a weighted mean, divided by the squared total weight, is its
+    design variance (R ``svymean`` gives the same SE, 0.2403):
+
+    >>> import numpy as np
+    >>> from hukoumob.survey import SurveyDesign, design_meat, simulate_survey
+    >>> sim = simulate_survey()
+    >>> design = SurveyDesign.from_frame(sim, "stratum", "psu", "weight")
+    >>> y, w = sim["y"].to_numpy(), design.weights
+    >>> M = design_meat(w * (y - np.average(y, weights=w)), design)
+    >>> round(float(np.sqrt(M[0, 0]) / w.sum()), 4)
+    0.2403
     """
     option = check_lonely_psu(lonely_psu or design.lonely_psu)
     z = psu_totals(scores, design, pattern=pattern)
