@@ -33,6 +33,7 @@ is computed on the limiting model (:mod:`.limits`). Checked against R's gnm
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -161,8 +162,9 @@ class FamilyResults:
         to 0. For ``rc`` the limit is computed on the limiting model
         (:mod:`.limits`; ``limit_finished=True``): ``deviance``,
         ``fitted_values``, ``loglik``, ``aic``, ``bic`` and ``dissimilarity``
-        are then the limit's (the supremum of the likelihood, as gnm's
-        iterations approach it from above), ``df_resid`` the model's, and
+        are then the limit's (the supremum of the likelihood on the face of
+        the model's closure the path is on; gnm's iterations approach it
+        from above), ``df_resid`` the model's, and
         ``params``/``bse`` describe the last point of the path (they run to
         infinity, so are not estimates). Otherwise (``limit_finished=False``)
         they are the values at the point where the iterations stopped.
@@ -538,10 +540,9 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     # limits at infinity: finish each distinct one on its limiting model (:mod:`.limits`)
     finished: dict[int, object] = {}
     for k, grp in enumerate(groups):
-        r = runs[grp[0]]
-        if r.status == "limit" and not layer:
-            lim = finish_rc(model, r.theta, y, diagonal)
-            if lim is not None and lim.deviance <= r.deviance + 1e-12 * W:
+        if runs[grp[0]].status == "limit" and not layer:
+            lim, runs[grp[0]] = _finish_limit(model, runs[grp[0]], y, diagonal, W)
+            if lim is not None:
                 finished[k] = lim
     if groups:
         dev_of_group = [finished[k].deviance if k in finished else runs[g[0]].deviance for k, g in enumerate(groups)]
@@ -659,6 +660,35 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
 def _cell_label(cells: Cells, i: int) -> str:
     lab = f"({cells.origins[cells.row[i]]}, {cells.destinations[cells.col[i]]}"
     return lab + (f", {cells.layers[cells.lay[i]]})" if cells.layer_name else ")")
+
+
+#: Newton iterations a diverging path is continued by to check that it does
+#: not pass below the limit computed from its end point (:func:`_finish_limit`).
+LIMIT_CHECK = 200
+
+
+def _finish_limit(model: Model, run: Run, y: np.ndarray, diagonal: str, W: float):
+    """The limit of a diverging run on its limiting model (:mod:`.limits`),
+    checked against the path: the run is continued by ``LIMIT_CHECK``
+    iterations, and where it passes below the computed limit (it is heading
+    to another face) the limit is recomputed from the new end point, at most
+    three times. Returns ``(limit or None, the run as continued)``."""
+    r = run
+    for _ in range(3):
+        try:
+            lim = finish_rc(model, r.theta, y, diagonal)
+        except (np.linalg.LinAlgError, ValueError):  # a degenerate limiting model: left as approached
+            lim = None
+        if lim is None or lim.deviance > r.deviance + 1e-12 * W:
+            return None, r
+        fresh = dataclasses.replace(r, history=[], paused=True, label=r.label.split(" (")[0])
+        more = newton(model, None, y, resume=fresh, max_iter=r.iterations + 1 + LIMIT_CHECK)
+        if more.deviance < r.deviance:
+            more.label = r.label
+            r = more
+        if more.deviance >= lim.deviance - 1e-12 * W:
+            return lim, r
+    return None, r
 
 
 def fit_family(table, *, n_random: int = N_RANDOM, seed: int = 20070415, warn: bool = False) -> dict:

@@ -26,7 +26,10 @@ own parameter then runs to ``-inf`` as in a log-linear model added to them)
 is fitted by :func:`.search.newton`; its deviance is the limit of the deviance
 along the path (the supremum of the likelihood on that face of the model's
 closure), its fitted values the limit of the fitted values. Both sides are
-tried as the exploded one.
+tried as the exploded one. :func:`.family.fit_cells` accepts it only where it
+is at or below the path's deviance and the continued path does not pass
+below it; a value of the closure the model approaches, not a certificate
+that no other face is better.
 
 Handled: two-way ``rc`` (the family's other terms are left as approached,
 ``limit_finished=False``). Hand-written: no library computes extended MLEs of

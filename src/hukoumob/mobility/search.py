@@ -149,7 +149,7 @@ def _newton(model, theta0, y, *, max_iter, tol, gtol, label, abandon_above, pati
             label += " (abandoned)"
             break
         history.append(dev)
-        if it >= 30 and history[-11] - dev < STALL * W:
+        if it >= 30 and len(history) > 10 and history[-11] - dev < STALL * W:
             # creeping along a ridge towards a limit at infinity: the deviance
             # no longer moves; stop (the result says whether the MLE exists)
             label += " (stalled)"
