@@ -51,6 +51,11 @@ from .terms import RC, Homog, Model, Unidiff, linear_design
 TWO_WAY_ASSOCIATIONS = ("none", "uniform", "rc", "rc_homog")
 DIAGONALS = ("none", "uniform", "full")
 LAYERED_ASSOCIATIONS = ("conditional_independence", "constant", "unidiff", "rc_homog_layer")
+#: Layered nulls: ``"rc_homog_common"`` is ``rc_homog_layer`` with one
+#: association ``mu`` for every layer (the scores shared, one immobility
+#: parameter per layer): against it, the likelihood-ratio test of whether the
+#: association differs between layers given the scores.
+LAYERED_NULLS = ("rc_homog_common",)
 
 #: Seeded random starts per model with a multiplicative term (on top of the
 #: deterministic ones), default of :func:`fit_model`: at most this many.
@@ -75,8 +80,10 @@ def build_model(cells: Cells, association: str, diagonal: str, layered: bool) ->
     """The :class:`.terms.Model` of a family member on validated cells."""
     if layered:
         lin_assoc = "constant" if association == "constant" else "none"
-        diag = "layer" if association == "rc_homog_layer" else "none"
+        diag = "layer" if association in ("rc_homog_layer", "rc_homog_common") else "none"
         X, names = linear_design(cells, lin_assoc, diag, True)
+        if association == "rc_homog_common":
+            return Model(cells, X, names, Homog(cells, common=True))
         term = {"unidiff": Unidiff, "rc_homog_layer": Homog}.get(association)
     else:
         X, names = linear_design(cells, association if association == "uniform" else "none", diagonal, False)
@@ -339,7 +346,7 @@ def _normalised(model: Model, theta: np.ndarray, cov: np.ndarray | None) -> tupl
         M[: term.n_mu, pL + term.n_mu:] = 2.0 * np.outer(mu, a)
         M[term.n_mu:, pL + term.n_mu:] = s * dU
         rows.append(M)
-        vals.append(np.concatenate([mu * n2, s * u]))
+        vals.append(np.concatenate([mu, s * (term.H @ a)]))  # ||a|| = 1 at a search's point (retracted)
     elif isinstance(term, RC):
         mu, a, b = term.split(t)
         u, dU, na2 = _unit(term.HI, a)
@@ -356,7 +363,7 @@ def _normalised(model: Model, theta: np.ndarray, cov: np.ndarray | None) -> tupl
         M[1: 1 + c.I, pL + 1: pL + c.I] = su * dU
         M[1 + c.I:, pL + c.I:] = sw * dW
         rows.append(M)
-        vals.append(np.concatenate([[mu * su * sw * na * nb], su * u, sw * w]))
+        vals.append(np.concatenate([[mu * su * sw], su * (term.HI @ a), sw * (term.HJ @ b)]))  # unit a, b (retracted)
     elif isinstance(term, Unidiff):
         names += term.names()
         M = np.zeros((term.size, model.p))
@@ -415,7 +422,9 @@ def fit_model(
     association
         Two-way: ``"none"``, ``"uniform"``, ``"rc"``, ``"rc_homog"``.
         Layered: ``"conditional_independence"``, ``"constant"``,
-        ``"unidiff"``, ``"rc_homog_layer"``.
+        ``"unidiff"``, ``"rc_homog_layer"``; and ``"rc_homog_common"``, the
+        last with one ``mu`` for every layer (its null: does the association
+        differ between layers, given the scores?).
     diagonal
         Two-way only: ``"none"`` (default), ``"uniform"``, ``"full"``.
     layer
@@ -481,23 +490,23 @@ def fit_model(
     """
     layered = layer is not None
     if layered:
-        _check_name(association, LAYERED_ASSOCIATIONS, "layered association")
+        _check_name(association, LAYERED_ASSOCIATIONS + LAYERED_NULLS, "layered association")
         if diagonal not in (None, "none"):
             raise MobilityInputError(
                 "diagonal applies to two-way models only ('rc_homog_layer' has one uniform diagonal per layer, "
                 "'constant' and 'unidiff' include the diagonal cells in the full interaction)"
             )
         diagonal = "none"
-        square = association == "rc_homog_layer"
+        square = association in ("rc_homog_layer", "rc_homog_common")
     else:
-        if association in LAYERED_ASSOCIATIONS:
+        if association in LAYERED_ASSOCIATIONS + LAYERED_NULLS:
             raise MobilityInputError(f"association {association!r} needs a layered table: pass layer=COLUMN")
         _check_name(association, TWO_WAY_ASSOCIATIONS, "association")
         diagonal = "none" if diagonal is None else diagonal
         _check_name(diagonal, DIAGONALS, "diagonal")
         square = association == "rc_homog" or diagonal != "none"
     cells = as_cells(table, layer, square_required=square)
-    if association in ("rc", "rc_homog", "rc_homog_layer") and min(cells.I, cells.J) < 3:
+    if association in ("rc", "rc_homog", "rc_homog_layer", "rc_homog_common") and min(cells.I, cells.J) < 3:
         raise MobilityInputError(f"association {association!r} needs at least 3 categories; got {cells.I} x {cells.J}")
     _check_name(information, ("observed", "expected"), "information")
     model = build_model(cells, association, diagonal, layered)

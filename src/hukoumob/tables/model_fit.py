@@ -22,9 +22,7 @@ from scipy import stats
 from hukoumob.inputs.reference import load_erikson_tables
 from hukoumob.inputs.schema import CLASSES
 from hukoumob.mobility import fit_model
-from hukoumob.mobility.family import DIAGONALS, LAYERED_ASSOCIATIONS, TWO_WAY_ASSOCIATIONS, fit_cells
-from hukoumob.mobility.tables import as_cells
-from hukoumob.mobility.terms import Homog, Model, linear_design
+from hukoumob.mobility.family import DIAGONALS, LAYERED_ASSOCIATIONS, TWO_WAY_ASSOCIATIONS
 from hukoumob.tables import table3_4
 
 #: The four outflow panels: contract panel name -> (table, printed panel).
@@ -95,23 +93,11 @@ def urban_rural_table() -> pd.DataFrame:
     return out
 
 
-def _fit_common(table: pd.DataFrame):
-    """Shared scores and one association ``mu`` for every layer, one
-    immobility parameter per layer (the null of the test that association
-    differs between layers, given the scores)."""
-    cells = as_cells(table, "hukou_origin", square_required=True)
-    X, names = linear_design(cells, "none", "layer", True)
-    model = Model(cells, X, names, Homog(cells, common=True))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fit_cells(cells, model, "rc_homog_common", "none", "hukou_origin")
-
-
 def fit_urban_rural() -> dict[str, object]:
     """``{model: FamilyResults}`` for :data:`LAYERED_MODELS` on :func:`urban_rural_table`."""
     t = urban_rural_table()
     out = {m: _quiet_fit(t, m, layer="hukou_origin") for m in LAYERED_ASSOCIATIONS}
-    out["rc_homog_common"] = _fit_common(t)
+    out["rc_homog_common"] = _quiet_fit(t, "rc_homog_common", layer="hukou_origin")
     return out
 
 
