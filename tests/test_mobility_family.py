@@ -306,6 +306,80 @@ def test_empty_margin_and_duplicates_raise():
         fit_model(pd.concat([f, f.iloc[:1]]), "none")
 
 
+def _rect_long(count_name="count"):
+    # a 3 x 4 table with integer labels: read as square, its 3 columns would be fitted as a 12 x 3 table
+    tab = np.random.default_rng(3).poisson(np.full((3, 4), 20.0)).astype(float)
+    o, d = np.meshgrid(range(1, 4), range(1, 5), indexing="ij")
+    return pd.DataFrame({"origin": o.ravel(), "destination": d.ravel(), count_name: tab.ravel()}), tab
+
+
+@pytest.mark.parametrize("name", ["freq", "n"])
+def test_long_frame_with_a_misnamed_count_column_is_an_error(name):
+    f, tab = _rect_long(name)
+    for frame in (f, f.astype({"origin": str, "destination": str})):
+        with pytest.raises(MobilityInputError, match=(
+                rf"long table needs columns 'origin', 'destination', 'count'; missing \['count'\] "
+                rf"\(columns found: \['origin', 'destination', '{name}'\]\); rename '{name}' to 'count'")):
+            fit_model(frame, "none")
+    # two other numeric columns: no guess at which holds the counts
+    with pytest.raises(MobilityInputError, match=r"missing \['count'\] \(columns found: \[.*'weight'\]\)$"):
+        fit_model(f.assign(weight=1.0), "none")
+    # renamed, it is the 3 x 4 table
+    res = fit_model(f.rename(columns={name: "count"}), "none")
+    assert (res.cells.I, res.cells.J) == (3, 4)
+    assert res.deviance == pytest.approx(fit_model(tab, "none").deviance, rel=1e-12)
+
+
+def test_a_frame_with_origin_or_destination_is_read_as_long():
+    f, _ = _rect_long()
+    with pytest.raises(MobilityInputError, match=r"missing \['destination'\] \(columns found: \['origin', 'count'\]\)"):
+        fit_model(f.drop(columns="destination"), "none")
+    with pytest.raises(MobilityInputError, match=r"missing \['origin'\]"):
+        fit_model(f.drop(columns="origin"), "none")
+    with pytest.raises(MobilityInputError, match=r"duplicate column names \['count'\]"):
+        fit_model(pd.concat([f, f[["count"]]], axis=1), "none")
+
+
+def test_layered_call_names_a_missing_layer_column():
+    t = _layered(np.stack([expected(1.0, 0.3)] * 2), ("x", "y")).rename(columns={"count": "freq"})
+    with pytest.raises(MobilityInputError, match=(
+            r"needs columns 'origin', 'destination', 'count' and the layer column 'cohort'; "
+            r"missing \['count', 'cohort'\] \(columns found: \['group', 'origin', 'destination', 'freq'\]\); "
+            r"rename 'freq' to 'count'")):
+        fit_model(t, "constant", layer="cohort")
+    with pytest.raises(MobilityInputError, match=r"^layer column 'cohort' is not in the frame \(columns found"):
+        fit_model(t.rename(columns={"freq": "count"}), "constant", layer="cohort")
+
+
+def test_counts_must_have_a_numeric_dtype():
+    f, tab = _rect_long()
+    text = f.astype({"count": int}).astype({"count": str})  # "12": never converted silently
+    with pytest.raises(MobilityInputError, match=r"column 'count' is not numeric \(dtype object\)"):
+        fit_model(text, "none")
+    with pytest.raises(MobilityInputError, match=r"column 'count' is not numeric \(dtype string\)"):
+        fit_model(text.astype({"count": "string"}), "none")
+    with pytest.raises(MobilityInputError, match=r"column 'count' is not numeric \(dtype object\)"):
+        fit_model(f.astype({"count": object}), "none")  # numbers held as objects
+    with pytest.raises(MobilityInputError, match=r"column 'count' is boolean \(dtype bool\)"):
+        fit_model(f.assign(count=f["count"] > 18), "none")
+    sq = square(expected(1.0))
+    with pytest.raises(MobilityInputError, match=r"column 'c' of the square table is not numeric \(dtype object\)"):
+        fit_model(sq.astype({"c": str}), "none")
+    with pytest.raises(MobilityInputError, match=r"column 'a' of the square table is boolean"):
+        fit_model(sq > 0, "none")
+    with pytest.raises(MobilityInputError, match=r"table is boolean \(dtype bool\)"):
+        fit_model(np.ones((3, 3), dtype=bool), "none")
+    with pytest.raises(MobilityInputError, match=r"table is not numeric \(dtype <U"):
+        fit_model(tab.astype(int).astype(str), "none")
+    # pandas' nullable integers are numbers; a missing one is NaN
+    ref = fit_model(f, "none")
+    assert fit_model(f.astype({"count": "Int64"}), "none").deviance == pytest.approx(ref.deviance, rel=1e-12)
+    na = f.astype({"count": "Int64"})
+    na.loc[2, "count"] = pd.NA
+    with pytest.raises(MobilityInputError, match=r"column 'count' contains NaN \(1 cells\)"):
+        fit_model(na, "none")
+
+
 # ------------------------------------------------------------ the search
 def test_distinct_maxima_are_reported_and_warned():
     # a table with two maxima of opposite sign (see the yaish case in the gnm tests)

@@ -10,8 +10,12 @@ codes for origin, destination and layer, in a fixed category order:
 * else the order of first appearance in the frame;
 * else (square frame) the index order; columns are reordered to the index.
 
-Cells missing from a long frame are sampling zeros (count 0). Every problem
-with the input is a :class:`.MobilityInputError` naming it.
+A frame with an ``origin`` or ``destination`` column is read as long, never
+as square: a long frame whose count column has another name (``freq``, ``n``)
+is an error that names the columns found. Counts must have an int or float
+dtype: text, object or boolean counts are refused, not converted. Cells
+missing from a long frame are sampling zeros (count 0). Every problem with the
+input is a :class:`.MobilityInputError` naming it.
 """
 
 from __future__ import annotations
@@ -83,17 +87,28 @@ class Cells:
                      self.destinations, self.layers, self.layer_name)
 
 
-def _check_values(values: np.ndarray, what: str = "count") -> np.ndarray:
-    if values.dtype.kind == "c":
-        raise MobilityInputError(f"{what} values are complex; counts must be real")
-    if values.dtype.kind == "b":
-        values = values.astype(float)
-    if values.dtype.kind not in "iuf":
-        try:
-            values = values.astype(float)
-        except (TypeError, ValueError):
-            raise MobilityInputError(f"{what} values are not numeric (dtype {values.dtype})") from None
-    values = values.astype(float)
+def _check_dtype(dtype, what: str) -> None:
+    """Counts must have an int or float dtype (numpy's or pandas' nullable ones).
+
+    Text, object or boolean counts are refused, not converted: ``"12"`` or
+    ``True`` where a count belongs is a misread input."""
+    if pd.api.types.is_complex_dtype(dtype):
+        raise MobilityInputError(f"{what} is complex (dtype {dtype}); counts must be real")
+    if pd.api.types.is_bool_dtype(dtype):
+        raise MobilityInputError(f"{what} is boolean (dtype {dtype}); counts must be int or float")
+    if not pd.api.types.is_numeric_dtype(dtype):
+        raise MobilityInputError(
+            f"{what} is not numeric (dtype {dtype}); counts must be int or float "
+            "(convert text explicitly, e.g. with pd.to_numeric, if it holds numbers)"
+        )
+
+
+def _check_values(values, what: str = "table") -> np.ndarray:
+    """The counts (an array or a pandas column) as floats: numeric, finite, nonnegative."""
+    _check_dtype(values.dtype, what)
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=float, na_value=np.nan)  # nullable Int64/Float64: NA -> NaN
+    values = np.asarray(values, dtype=float)
     if np.isnan(values).any():
         raise MobilityInputError(f"{what} contains NaN ({int(np.isnan(values).sum())} cells)")
     if np.isinf(values).any():
@@ -124,7 +139,9 @@ def _from_square(frame: pd.DataFrame, square_required: bool) -> Cells:
         if cols != rows:
             frame = frame.loc[:, rows]  # align the columns to the index by label
         cols = rows
-    arr = _check_values(frame.to_numpy())
+    for c in cols:
+        _check_dtype(frame[c].dtype, f"column {c!r} of the square table")
+    arr = _check_values(frame.to_numpy(dtype=float, na_value=np.nan))
     return _cells(arr[None], tuple(rows), tuple(cols), ("all",), None)
 
 
@@ -141,8 +158,8 @@ def as_cells(table, layer: str | None = None, *, square_required: bool = False) 
     ``layer`` names the layer column of a long frame. ``square_required``:
     the model needs the same categories for origin and destination.
     """
-    if isinstance(table, pd.DataFrame) and {"origin", "destination", "count"} <= set(table.columns):
-        cells = _from_long(table, layer)
+    if isinstance(table, pd.DataFrame) and {"origin", "destination"} & set(table.columns):
+        cells = _from_long(table, layer)  # never read as square: a misnamed count column is an error
     else:
         if layer is not None:
             raise MobilityInputError(
@@ -170,13 +187,38 @@ def as_cells(table, layer: str | None = None, *, square_required: bool = False) 
     return cells
 
 
+def _missing_columns(frame: pd.DataFrame, layer: str | None) -> str | None:
+    """What a long frame lacks, with the columns found and, where one other numeric
+    column could be the counts, the rename that would fix it; ``None`` if complete."""
+    cols = list(frame.columns)
+    twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+    if twice:
+        return f"the long table has duplicate column names {twice}"
+    missing = [c for c in ("origin", "destination", "count") + ((layer,) if layer else ()) if c not in cols]
+    if not missing:
+        return None
+    if missing == [layer]:
+        msg = f"layer column {layer!r} is not in the frame"
+    else:
+        msg = ("a long table needs columns 'origin', 'destination', 'count'"
+               + (f" and the layer column {layer!r}" if layer else "") + f"; missing {missing}")
+    msg += f" (columns found: {cols})"
+    if "count" in missing:
+        other = [c for c in cols if c not in ("origin", "destination", layer)
+                 and pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)]
+        if len(other) == 1:
+            msg += f"; rename {other[0]!r} to 'count' if it holds the counts"
+    return msg
+
+
 def _from_long(frame: pd.DataFrame, layer: str | None) -> Cells:
-    if layer is not None and layer not in frame.columns:
-        raise MobilityInputError(f"layer column {layer!r} is not in the frame (columns {list(frame.columns)})")
+    problem = _missing_columns(frame, layer)
+    if problem:
+        raise MobilityInputError(problem)
     for name in ("origin", "destination") + ((layer,) if layer else ()):
         if frame[name].isna().any():
             raise MobilityInputError(f"column {name!r} has missing labels")
-    counts = _check_values(frame["count"].to_numpy())
+    counts = _check_values(frame["count"], "column 'count'")
     origins, dests = _order(frame["origin"]), _order(frame["destination"])
     if set(origins) == set(dests) and len(origins) == len(dests):
         dests = origins  # a square table: one order for both
