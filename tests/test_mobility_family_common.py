@@ -7,7 +7,6 @@ in gnm_family_common.csv, live where R is present), and nested in
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from test_mobility_family_gnm import oracle_table
 
 from hukoumob.mobility import fit_model
+from hukoumob.mobility.gnm_oracle import r_available
 
 ORACLES = Path(__file__).parent / "oracles"
 TABLES = ["yaish_layered", "erikson_layered"]
@@ -57,12 +57,8 @@ def test_common_association_needs_a_layer():
 
 @pytest.mark.needs_r
 def test_live_gnm_agrees_with_frozen(tmp_path):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not available")
-    chk = subprocess.run(["Rscript", "-e", 'cat(nzchar(system.file(package = "gnm")))'],
-                         capture_output=True, text=True, timeout=120)
-    if chk.stdout.strip() != "TRUE":
-        pytest.skip("R package gnm is not installed")
+    if not r_available():
+        pytest.skip("Rscript with the gnm package is not available")
     subprocess.run(["Rscript", str(ORACLES / "gnm_family_common.R"), str(tmp_path)], check=True,
                    capture_output=True, timeout=600)
     live = pd.read_csv(tmp_path / "gnm_family_common.csv")

@@ -12,7 +12,6 @@ ours is compared with gnm's fit of the limiting model (``gnm_limits.R``).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 
 from hukoumob.mobility import fit_model
 from hukoumob.mobility.family import DIAGONALS, LAYERED_ASSOCIATIONS, TWO_WAY_ASSOCIATIONS
+from hukoumob.mobility.gnm_oracle import r_available
 
 ORACLES = Path(__file__).parent / "oracles"
 TWO_WAY_TABLES = ["occupationalStatus"] + [f"yaish_educ{k}" for k in range(1, 6)] + [
@@ -199,12 +199,8 @@ def test_yaish_layer_3_global_maximum_has_negative_association(frozen):
 
 @pytest.mark.needs_r
 def test_live_gnm_agrees_with_frozen(tmp_path, frozen):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not available")
-    chk = subprocess.run(["Rscript", "-e", 'cat(nzchar(system.file(package = "gnm")))'],
-                         capture_output=True, text=True, timeout=120)
-    if chk.stdout.strip() != "TRUE":
-        pytest.skip("R package gnm is not installed")
+    if not r_available():
+        pytest.skip("Rscript with the gnm package is not available")
     sub = "yaish_educ3,erikson_S"
     run = subprocess.run(["Rscript", str(ORACLES / "gnm_family.R"), str(tmp_path), "4", sub],
                          capture_output=True, text=True, timeout=1200)
@@ -284,12 +280,8 @@ def test_the_limit_is_approached_by_points_of_the_model(frozen):
 
 @pytest.mark.needs_r
 def test_live_gnm_limit_agrees_with_frozen(tmp_path):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not available")
-    chk = subprocess.run(["Rscript", "-e", 'cat(nzchar(system.file(package = "gnm")))'],
-                         capture_output=True, text=True, timeout=120)
-    if chk.stdout.strip() != "TRUE":
-        pytest.skip("R package gnm is not installed")
+    if not r_available():
+        pytest.skip("Rscript with the gnm package is not available")
     run = subprocess.run(["Rscript", str(ORACLES / "gnm_limits.R"), str(tmp_path)],
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr

@@ -10,7 +10,6 @@ association's SE taken as a plain coordinate was wrong by a factor of 200."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import warnings
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 import pytest
 
 from hukoumob.mobility import fit_model, fit_table
+from hukoumob.mobility.gnm_oracle import r_available
 
 ORACLES = Path(__file__).parent / "oracles"
 
@@ -76,12 +76,8 @@ def test_unknown_information_is_an_error(occupational_status):
 
 @pytest.mark.needs_r
 def test_live_gnm_agrees_with_frozen(tmp_path):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not available")
-    chk = subprocess.run(["Rscript", "-e", 'cat(nzchar(system.file(package = "gnm")))'],
-                         capture_output=True, text=True, timeout=120)
-    if chk.stdout.strip() != "TRUE":
-        pytest.skip("R package gnm is not installed")
+    if not r_available():
+        pytest.skip("Rscript with the gnm package is not available")
     subprocess.run(["Rscript", str(ORACLES / "gnm_family_se.R"), str(tmp_path)], check=True, capture_output=True,
                    timeout=600)
     live = pd.read_csv(tmp_path / "gnm_family_se.csv")

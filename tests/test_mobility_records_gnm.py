@@ -13,7 +13,6 @@ every run; where R is present a live run must reproduce them.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ import pytest
 from scipy.special import xlogy
 
 from hukoumob.mobility import fit_records
+from hukoumob.mobility.gnm_oracle import r_available
 
 ORACLES = Path(__file__).resolve().parent / "oracles"
 SPECS = {
@@ -184,12 +184,8 @@ def test_a_model_without_origin_rejects_association_covariates():
 # ------------------------------------------------------------------- live R
 @pytest.mark.needs_r
 def test_live_gnm_agrees_with_frozen(tmp_path):
-    if shutil.which("Rscript") is None:
-        pytest.skip("Rscript is not available")
-    chk = subprocess.run(["Rscript", "-e", 'cat(nzchar(system.file(package = "gnm")))'],
-                         capture_output=True, text=True, timeout=120)
-    if chk.stdout.strip() != "TRUE":
-        pytest.skip("R package gnm is not installed")
+    if not r_available():
+        pytest.skip("Rscript with the gnm package is not available")
     d = pd.read_csv(ORACLES / "gnm_records_input.csv")
     d[d["set"] == "simulated"].to_csv(tmp_path / "in.csv", index=False, float_format="%.17g")
     run = subprocess.run(["Rscript", str(ORACLES / "gnm_records.R"), str(tmp_path), "2", str(tmp_path / "in.csv")],
