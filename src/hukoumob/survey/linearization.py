@@ -231,16 +231,17 @@ def design_meat(
     scale = np.zeros(len(z))
     nh_psu = n_h[h_of_psu]
     scale[multi_psu] = nh_psu[multi_psu] / (nh_psu[multi_psu] - 1.0)
+    lonely = None
+    if single.any() and option == "adjust":  # the single PSUs against the grand mean, before z is reused
+        lonely = z[keep & single[h_of_psu]] - z[keep].mean(axis=0)
     centred = means[h_of_psu]
-    np.subtract(z, centred, out=centred)  # z - means[h] in place (z is kept for "adjust")
-    meat = (centred * scale[:, None]).T @ centred
+    np.subtract(z, centred, out=centred)  # z - means[h], in place
+    weighted = np.multiply(centred, scale[:, None], out=z)  # z's memory: no more full-size arrays
+    meat = weighted.T @ centred
 
     if single.any():
-        psu_single = keep & single[h_of_psu]
         if option == "adjust":
-            grand = z[keep].mean(axis=0)
-            d = z[psu_single] - grand
-            meat = meat + d.T @ d
+            meat = meat + lonely.T @ lonely
         elif option == "average":
             n_in = int(in_sample.sum())
             n_ok = n_in - int(single.sum())
