@@ -451,3 +451,18 @@ def test_fit_table_reaches_the_family_global_maximum_and_is_scale_free():
         assert res.delta == pytest.approx(ref.delta, abs=1e-6)
         np.testing.assert_allclose(res.phi.to_numpy(), ref.phi.to_numpy(), atol=1e-6)
         assert res.loglik == pytest.approx(ref.loglik * 10.0**k, rel=1e-8)
+
+
+def test_two_paths_to_one_limit_are_one_end_point():
+    """A diagonal table under RC(1) + full diagonal: every start creeps towards the
+    one supremum (G2 -> 0, the off-diagonal cells' fitted values -> 0); the paths
+    stop at different tiny deviances, which is not two distinct maxima."""
+    from hukoumob.mobility import MobilityConvergenceWarning, StartsDisagreeWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = fit_model(np.diag([10.0, 20, 30]), "rc", "full")
+    kinds = {type(w.message) for w in caught}
+    assert MobilityConvergenceWarning in kinds and StartsDisagreeWarning not in kinds
+    assert len(res.maxima) == 1 and res.maxima["status"].iloc[0] == "limit"
+    assert not res.mle_exists and not res.converged and res.deviance < 1e-4

@@ -243,15 +243,26 @@ def _newton(model, theta0, y, *, max_iter, tol, gtol, label, abandon_above, pati
                paused=paused, radius=radius, history=history)
 
 
+#: Two runs that both approach a limit at infinity (not converged) are one end
+#: point when their deviances agree within this share of the table total: a
+#: limit is approached, not reached, so where the paths stopped differs more
+#: than two converged maxima do (the tolerance of the gnm checks for limits).
+LIMIT_AGREE_REL = 1e-5
+
+
 def group_maxima(runs: list[Run], W: float, rel: float = 1e-7) -> list[list[int]]:
     """Indices of the runs grouped into distinct end points (deviances within
-    ``rel * W`` of each other), best first: maxima, and limits at infinity
-    (runs that diverged or stalled); abandoned runs are left out."""
+    ``rel * W`` of each other; within ``LIMIT_AGREE_REL * W`` for two limits),
+    best first: maxima, and limits at infinity (runs that diverged or
+    stalled); abandoned runs are left out."""
     ok = [i for i, r in enumerate(runs) if "(abandoned)" not in r.label and np.isfinite(r.deviance)]
     ok.sort(key=lambda i: runs[i].deviance)
     groups: list[list[int]] = []
     for i in ok:
-        if groups and abs(runs[i].deviance - runs[groups[-1][0]].deviance) <= rel * max(W, 1e-300) + 1e-9 * abs(runs[i].deviance):
+        head = runs[groups[-1][0]] if groups else None
+        both_limits = head is not None and head.status == "limit" and runs[i].status == "limit"
+        tol = (LIMIT_AGREE_REL if both_limits else rel) * max(W, 1e-300) + 1e-9 * abs(runs[i].deviance)
+        if head is not None and abs(runs[i].deviance - head.deviance) <= tol:
             groups[-1].append(i)
         else:
             groups.append([i])
