@@ -399,6 +399,19 @@ def test_distinct_maxima_are_reported_and_warned():
     assert "distinct maxima" in res.summary()
 
 
+def test_first_start_of_a_maximum_is_the_first_in_start_order():
+    # fit_model's docstring table: eigen1+ and eigen1- both reach the best maximum, eigen1- a shade lower
+    t = np.array([[40., 15, 8, 3], [14, 45, 20, 9], [7, 18, 50, 21], [2, 8, 22, 48]])
+    res = fit_model(t, "rc_homog", "uniform", warn=False)
+    starts = res.starts
+    assert len(res.maxima) == 2
+    for _, row in res.maxima.iterrows():
+        reached = starts[starts["maximum"] == row["maximum"]]
+        assert row["n_starts"] == len(reached)
+        assert row["first_start"] == reached["start"].iloc[0]
+    assert res.maxima["first_start"].tolist() == ["eigen1+", "eigen2+"]
+
+
 def test_family_statistics_table():
     tab = np.random.default_rng(6).poisson(expected(1.2, 0.4) * 3).astype(float)
     fam = fit_family(square(tab))

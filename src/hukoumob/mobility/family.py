@@ -208,7 +208,9 @@ class FamilyResults:
 
     @property
     def maxima(self) -> pd.DataFrame:
-        """One row per distinct maximum (or limit) found, best first."""
+        """One row per distinct maximum (or limit) found, best first: its deviance, status, the
+        number of starts that reached it (``n_starts``), the first of them in start order
+        (``first_start``, a label of :attr:`starts`) and its ``mu``/``delta`` where the model has them."""
         if "_maxima" not in self.__dict__:
             self.__dict__["_maxima"] = pd.DataFrame(self.maxima_rows, columns=self.maxima_columns)
         return self.__dict__["_maxima"]
@@ -635,7 +637,8 @@ def fit_cells(cells: Cells, model: Model, association: str, diagonal: str, layer
     for k, grp in enumerate(groups):
         r = runs[grp[0]]
         row = {"maximum": k, "deviance": finished[k].deviance if k in finished else r.deviance,
-               "status": r.status, "n_starts": len(grp), "first_start": r.label}
+               "status": r.status, "n_starts": len(grp),
+               "first_start": runs[min(grp)].label}  # the first start, in start order, that reached it
         row.update(key_stats(r.theta))
         maxima_rows.append(row)
     order = sorted(range(len(maxima_rows)), key=lambda k: maxima_rows[k]["deviance"])
