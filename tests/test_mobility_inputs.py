@@ -142,3 +142,26 @@ def test_independence_table_warns_about_identification():
         except MobilityConvergenceError:
             return  # also acceptable: reported, not returned
     assert any(issubclass(w.category, IdentificationWarning) for w in rec)
+
+
+def test_fit_table_refuses_text_and_boolean_counts():
+    """The paper's engine reads a table as the family does: text or boolean
+    counts are misread input, never converted (issue 15, bad input)."""
+    import numpy as np
+    import pandas as pd
+
+    from hukoumob.mobility import fit_table
+    from hukoumob.mobility.errors import MobilityInputError
+
+    t = pd.DataFrame(np.arange(6.0, 22.0).reshape(4, 4), index=list("abcd"), columns=list("abcd"))
+    with pytest.raises(MobilityInputError, match=r"column 'a' of the table is not numeric \(dtype object\)"):
+        fit_table(t.astype(str))
+    with pytest.raises(MobilityInputError, match=r"column 'a' of the table is boolean"):
+        fit_table(t > 18)
+    with pytest.raises(MobilityInputError, match=r"table is boolean"):
+        fit_table((t > 18).to_numpy())
+    with pytest.raises(MobilityInputError, match=r"table is not numeric \(dtype <U"):
+        fit_table(t.to_numpy().astype(str))
+    with pytest.raises(MobilityInputError, match=r"table is complex"):
+        fit_table(t.to_numpy() + 0j)
+    assert fit_table(t.astype(int)).loglik == fit_table(t).loglik

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import MobilityInputError
+from .tables import _check_dtype
 
 
 @dataclass(frozen=True)
@@ -228,12 +229,13 @@ class MobilityData:
             paper's ``N`` (persons x alternatives). Default: the table total.
         """
         if isinstance(table, pd.DataFrame):
+            for col in table.columns:
+                _check_dtype(table[col].dtype, f"column {col!r} of the table")
             table = _aligned(table, categories)
             if categories is None:
                 categories = [str(c) for c in table.index]
-            table = table.to_numpy()
-        if np.asarray(table).dtype.kind == "c":
-            raise MobilityInputError("table has complex values; counts must be real")
+            table = table.to_numpy(dtype=float, na_value=np.nan)
+        _check_dtype(np.asarray(table).dtype, "table")  # text or boolean counts are refused, not converted
         try:
             arr = np.asarray(table, dtype=float)
         except (TypeError, ValueError) as exc:
