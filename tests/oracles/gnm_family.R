@@ -28,13 +28,7 @@ n_seeds <- if (length(args) >= 2) as.integer(args[2]) else 10L
 only <- if (length(args) >= 3 && nzchar(args[3])) strsplit(args[3], ",")[[1]] else NULL  # fit only these tables
 input_csv <- if (length(args) >= 4) args[4] else NULL
 
-NegMultHomog <- function(..., inst = NULL) {
-  dots <- match.call(expand.dots = FALSE)[["..."]]
-  list(predictors = dots, common = rep(1, length(dots)),
-       term = function(predLabels, ...) paste0("-(", paste(predLabels, collapse = ")*("), ")"),
-       call = as.expression(match.call()))
-}
-class(NegMultHomog) <- "nonlin"
+source(file.path(here, "gnm_negmulthomog.R"))  # the sign-reversed MultHomog
 
 LayerHomog <- function(layer, origin, destination, inst = NULL) {
   list(predictors = list(substitute(layer), substitute(origin), substitute(destination)),

@@ -14,13 +14,7 @@ args <- commandArgs(trailingOnly = TRUE)
 file_arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
 here <- if (length(file_arg)) dirname(normalizePath(sub("^--file=", "", file_arg))) else "."
 outdir <- if (length(args) >= 1) args[1] else here
-NegMultHomog <- function(..., inst = NULL) {
-  dots <- match.call(expand.dots = FALSE)[["..."]]
-  list(predictors = dots, common = rep(1, length(dots)),
-       term = function(predLabels, ...) paste0("-(", paste(predLabels, collapse = ")*("), ")"),
-       call = as.expression(match.call()))
-}
-class(NegMultHomog) <- "nonlin"
+source(file.path(here, "gnm_negmulthomog.R"))  # the sign-reversed MultHomog
 tabs <- read.csv(file.path(here, "gnm_family_tables.csv"), stringsAsFactors = FALSE)
 out <- list()
 for (id in c("yaish_layered", "erikson_layered")) {

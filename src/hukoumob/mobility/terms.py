@@ -199,8 +199,29 @@ class Homog:
         return np.concatenate([mu, a])
 
 
+class _RowColumnGauge:
+    """The invariances of ``mu (row scores) (column scores)`` with coordinates
+    ``t = (mu, a, b)`` (``split``): ``a`` times ``c`` and ``b`` times ``d`` with
+    ``mu`` divided by ``c d`` leave the term unchanged (:class:`RC`,
+    :class:`BlockRC`)."""
+
+    def null(self, t):
+        mu, a, b = self.split(t)
+        n1 = np.concatenate([[-mu], a, np.zeros_like(b)])
+        n2 = np.concatenate([[-mu], np.zeros_like(a), b])
+        return np.column_stack([n1, n2])
+
+    def retract(self, t):
+        """The same term with ``a`` and ``b`` of unit length."""
+        mu, a, b = self.split(t)
+        na, nb = np.sqrt(a @ a), np.sqrt(b @ b)
+        if not (na > 0 and nb > 0):
+            return t
+        return np.concatenate([[mu * na * nb], a / na, b / nb])
+
+
 @dataclass
-class RC:
+class RC(_RowColumnGauge):
     """``mu phi_i psi_j``: Goodman's RC(1) with separate unit-length
     sum-zero scores ``phi = H_I a`` (origins) and ``psi = H_J b``
     (destinations)."""
@@ -250,18 +271,6 @@ class RC:
         S[1:I, I:] = mu * self.HI.T @ E @ self.HJ
         return S + S.T
 
-    def null(self, t):
-        mu, a, b = self.split(t)
-        n1 = np.concatenate([[-mu], a, np.zeros_like(b)])
-        n2 = np.concatenate([[-mu], np.zeros_like(a), b])
-        return np.column_stack([n1, n2])
-
-    def retract(self, t):
-        mu, a, b = self.split(t)
-        na, nb = np.sqrt(a @ a), np.sqrt(b @ b)
-        if not (na > 0 and nb > 0):
-            return t
-        return np.concatenate([[mu * na * nb], a / na, b / nb])
 
     def start(self, Z, sign, k=0):
         Uo, s, Vt = np.linalg.svd(Z.sum(axis=0))
@@ -275,7 +284,7 @@ class RC:
 
 
 @dataclass
-class BlockRC:
+class BlockRC(_RowColumnGauge):
     """``mu u_c w_c`` on a block of cells, zero elsewhere: ``u_c = Hr[c] a``,
     ``w_c = Hc[c] b`` with per-cell basis rows (zero rows outside the block).
     The finite part of an RC(1) term at a limit at infinity (:mod:`.limits`):
@@ -320,18 +329,6 @@ class BlockRC:
         S[1: 1 + ka, 1 + ka:] = mu * (self.Hr * e[:, None]).T @ self.Hc
         return S + S.T
 
-    def null(self, t):
-        mu, a, b = self.split(t)
-        n1 = np.concatenate([[-mu], a, np.zeros_like(b)])
-        n2 = np.concatenate([[-mu], np.zeros_like(a), b])
-        return np.column_stack([n1, n2])
-
-    def retract(self, t):
-        mu, a, b = self.split(t)
-        na, nb = np.sqrt(a @ a), np.sqrt(b @ b)
-        if not (na > 0 and nb > 0):
-            return t
-        return np.concatenate([[mu * na * nb], a / na, b / nb])
 
 
 @dataclass
