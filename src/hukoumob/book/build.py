@@ -427,14 +427,13 @@ class Run:
     def __enter__(self) -> "Run":
         shutil.rmtree(self.staging, ignore_errors=True)
         self.book.mkdir(parents=True)
-        old = self.final / RUN_STAMP
         if not self.starts_fresh():
             shutil.copytree(self.final, self.results)
         else:
             self.results.mkdir(parents=True)
             self.fresh = True
             if self.final.exists() and any(self.final.iterdir()):
-                print(f"[results] earlier results are from another data source or file: not carried over", flush=True)
+                print("[results] earlier results are from another data source or file: not carried over", flush=True)
         (self.results / RUN_STAMP).write_text(json.dumps(self.stamp, indent=1))
         self._env = {k: os.environ.get(k) for k in ("HUKOUMOB_RESULTS", "HUKOUMOB_RUN_SOURCE")}
         os.environ["HUKOUMOB_RESULTS"] = str(self.results)

@@ -8,8 +8,8 @@ as ``data/published/<table>.csv`` plus ``source``) and ends with
 from __future__ import annotations
 
 import contextlib
-
 import os
+from pathlib import Path
 
 import pandas as pd
 

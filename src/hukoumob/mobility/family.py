@@ -56,6 +56,8 @@ LAYERED_ASSOCIATIONS = ("conditional_independence", "constant", "unidiff", "rc_h
 #: parameter per layer): against it, the likelihood-ratio test of whether the
 #: association differs between layers given the scores.
 LAYERED_NULLS = ("rc_homog_common",)
+#: The layered models with shared homogeneous scores and one diagonal per layer.
+LAYERED_HOMOG = ("rc_homog_layer", "rc_homog_common")
 
 #: Seeded random starts per model with a multiplicative term (on top of the
 #: deterministic ones), default of :func:`fit_model`: at most this many.
@@ -80,7 +82,7 @@ def build_model(cells: Cells, association: str, diagonal: str, layered: bool) ->
     """The :class:`.terms.Model` of a family member on validated cells."""
     if layered:
         lin_assoc = "constant" if association == "constant" else "none"
-        diag = "layer" if association in ("rc_homog_layer", "rc_homog_common") else "none"
+        diag = "layer" if association in LAYERED_HOMOG else "none"
         X, names = linear_design(cells, lin_assoc, diag, True)
         if association == "rc_homog_common":
             return Model(cells, X, names, Homog(cells, common=True))
@@ -352,7 +354,7 @@ def _normalised(model: Model, theta: np.ndarray, cov: np.ndarray | None) -> tupl
     elif isinstance(term, RC):
         mu, a, b = term.split(t)
         u, dU, na2 = _unit(term.HI, a)
-        w, dW, nb2 = _unit(term.HJ, b)
+        _, dW, nb2 = _unit(term.HJ, b)
         na, nb = np.sqrt(na2), np.sqrt(nb2)
         su = -1.0 if u[-1] > 0 else 1.0
         sw = su * (1.0 if mu >= 0 else -1.0)
@@ -499,7 +501,7 @@ def fit_model(
                 "'constant' and 'unidiff' include the diagonal cells in the full interaction)"
             )
         diagonal = "none"
-        square = association in ("rc_homog_layer", "rc_homog_common")
+        square = association in LAYERED_HOMOG
     else:
         if association in LAYERED_ASSOCIATIONS + LAYERED_NULLS:
             raise MobilityInputError(f"association {association!r} needs a layered table: pass layer=COLUMN")
@@ -508,7 +510,7 @@ def fit_model(
         _check_name(diagonal, DIAGONALS, "diagonal")
         square = association == "rc_homog" or diagonal != "none"
     cells = as_cells(table, layer, square_required=square)
-    if association in ("rc", "rc_homog", "rc_homog_layer", "rc_homog_common") and min(cells.I, cells.J) < 3:
+    if association in ("rc", "rc_homog", *LAYERED_HOMOG) and min(cells.I, cells.J) < 3:
         raise MobilityInputError(f"association {association!r} needs at least 3 categories; got {cells.I} x {cells.J}")
     _check_name(information, ("observed", "expected"), "information")
     model = build_model(cells, association, diagonal, layered)

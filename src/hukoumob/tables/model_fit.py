@@ -22,7 +22,7 @@ from scipy import stats
 from hukoumob.inputs.reference import load_erikson_tables
 from hukoumob.inputs.schema import CLASSES
 from hukoumob.mobility import fit_model
-from hukoumob.mobility.family import DIAGONALS, LAYERED_ASSOCIATIONS, TWO_WAY_ASSOCIATIONS
+from hukoumob.mobility.family import DIAGONALS, LAYERED_ASSOCIATIONS, LAYERED_NULLS, TWO_WAY_ASSOCIATIONS
 from hukoumob.tables import table3_4
 
 #: The four outflow panels: contract panel name -> (table, printed panel).
@@ -36,7 +36,7 @@ PANELS: dict[str, tuple[str, str]] = {
 TWO_WAY_MODELS: tuple[str, ...] = tuple(f"{a}/{d}" for a in TWO_WAY_ASSOCIATIONS for d in DIAGONALS)
 #: Layered models on Panels A and B, plus ``rc_homog_common``: shared scores,
 #: one association for both layers and one immobility parameter per layer.
-LAYERED_MODELS: tuple[str, ...] = (*LAYERED_ASSOCIATIONS, "rc_homog_common")
+LAYERED_MODELS: tuple[str, ...] = (*LAYERED_ASSOCIATIONS, *LAYERED_NULLS)
 PAPER_MODEL = "rc_homog/uniform"
 LAYERED_PANEL = "A_B_by_hukou_origin"
 EXTENSION = ("EW", "F", "S")
@@ -96,9 +96,7 @@ def urban_rural_table() -> pd.DataFrame:
 def fit_urban_rural() -> dict[str, object]:
     """``{model: FamilyResults}`` for :data:`LAYERED_MODELS` on :func:`urban_rural_table`."""
     t = urban_rural_table()
-    out = {m: _quiet_fit(t, m, layer="hukou_origin") for m in LAYERED_ASSOCIATIONS}
-    out["rc_homog_common"] = _quiet_fit(t, "rc_homog_common", layer="hukou_origin")
-    return out
+    return {m: _quiet_fit(t, m, layer="hukou_origin") for m in LAYERED_MODELS}
 
 
 def model_fit_rows(fits: dict) -> pd.DataFrame:
